@@ -1,0 +1,2 @@
+// Vitest runs outside React's server graph, where `server-only` would throw on import.
+export {};
