@@ -1,0 +1,29 @@
+// The `troupe` command. Each command group lives in its own file and calls the same lib/
+// functions the web app uses; nothing here holds domain logic.
+import { Command } from "commander";
+import { loadDotEnv } from "@/lib/paths";
+import { registerDbCommands } from "./db";
+import { registerDoctorCommand } from "./doctor";
+import { describeError } from "./output";
+import { registerUsersCommands } from "./users";
+import { registerWorkerCommand } from "./worker";
+
+loadDotEnv();
+
+const program = new Command()
+  .name("troupe")
+  .description("Troupe's command line: accounts, the embedded database, the background worker and checks.")
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerDoctorCommand(program);
+registerUsersCommands(program);
+registerDbCommands(program);
+registerWorkerCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`troupe: ${describeError(error)}\n`);
+  process.exit(
+    typeof (error as { exitCode?: unknown }).exitCode === "number" ? (error as { exitCode: number }).exitCode : 1,
+  );
+});

@@ -1,0 +1,75 @@
+// The one recipe for route handlers: parse → identify → authorize → call the domain → respond.
+// `route()` turns AppError, validation errors and surprises into `{error: {code, message}}`.
+import "server-only";
+import { NextResponse } from "next/server";
+import type { ZodType, z } from "zod";
+import { AppError, type FieldErrors } from "./errors";
+
+export function json<T>(data: T, init?: ResponseInit): NextResponse<T> {
+  return NextResponse.json(data, init);
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_";
+    fields[key] = [...(fields[key] ?? []), issue.message];
+  }
+  return fields;
+}
+
+export function validationError(error: z.ZodError): AppError {
+  return new AppError("bad_request:validation", "Some fields are not valid.", { fields: fieldErrorsOf(error) });
+}
+
+export function parseWith<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Read and validate a JSON body, refusing oversized or malformed input with a precise 4xx. */
+export async function parseJsonBody<T extends ZodType>(
+  request: Request,
+  schema: T,
+  maxBytes = DEFAULT_MAX_BODY_BYTES,
+): Promise<z.infer<T>> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new AppError("payload_too_large:body", `The request body is over ${maxBytes} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) {
+    throw new AppError("payload_too_large:body", `The request body is over ${maxBytes} bytes.`);
+  }
+  let value: unknown;
+  try {
+    value = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request:json", "The request body is not valid JSON.");
+  }
+  return parseWith(schema, value);
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> = {};
+    if (error.details.retryAfterSeconds) headers["Retry-After"] = String(error.details.retryAfterSeconds);
+    return NextResponse.json(error.toJSON(), { status: error.status, headers });
+  }
+  console.error("[api] unexpected error", error);
+  return NextResponse.json(new AppError("internal:server").toJSON(), { status: 500 });
+}
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wrap a route handler so every failure leaves as the shared JSON error shape. */
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
