@@ -33,6 +33,8 @@ const appSchema = baseSchema.extend({
     .min(32, { error: "must be at least 32 characters (generate one with `openssl rand -base64 33`)" }),
 });
 
+type EnvSource = Record<string, string | undefined>;
+
 export type BaseEnv = z.infer<typeof baseSchema>;
 export type AppEnv = z.infer<typeof appSchema>;
 
@@ -43,19 +45,19 @@ export class EnvError extends Error {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
+function parse<T extends z.ZodType>(schema: T, source: EnvSource): z.infer<T> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
   throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
 }
 
 /** Validate the variables the CLI and scripts need (no AUTH_SECRET). */
-export function parseBaseEnv(source: NodeJS.ProcessEnv = process.env): BaseEnv {
+export function parseBaseEnv(source: EnvSource = process.env): BaseEnv {
   return parse(baseSchema, source);
 }
 
 /** Validate everything the web app needs. */
-export function parseAppEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
+export function parseAppEnv(source: EnvSource = process.env): AppEnv {
   return parse(appSchema, source);
 }
 

@@ -79,16 +79,21 @@ function sentence(rng: Rng): string {
   return pick(rng, NARRATION);
 }
 
-/** Exactly `count` role-play tokens. */
-export function rolePlayPieces(rng: Rng, count: number): string[] {
+/**
+ * About `count` role-play tokens: the reply ends at the last sentence boundary within `count`
+ * tokens if that leaves at least `floor` tokens, otherwise it is cut at exactly `count`.
+ */
+export function rolePlayPieces(rng: Rng, count: number, floor = count): string[] {
   const pieces: string[] = [];
+  let boundary = 0;
   while (pieces.length < count) {
+    boundary = pieces.length;
     const separator = pieces.length === 0 ? "" : rng() < 0.2 ? "\n\n" : " ";
     // Sentences start and end with a non-space, so tokenizing them one by one gives the same
     // pieces as tokenizing the joined text.
     pieces.push(...tokenize(separator + sentence(rng)));
   }
-  pieces.length = count;
+  pieces.length = pieces.length === count || boundary < floor ? count : boundary;
   return pieces;
 }
 
@@ -141,6 +146,8 @@ export function applyLimits(candidate: readonly string[], limits: OutputLimits):
       }
     }
   }
+  // A natural end needs room for the end-of-sequence token; without it the limit was hit.
+  if (stopReason === null && pieces.length >= limits.maxTokens) finishReason = "length";
   let start = 0;
   const deltas = ends.map((end) => {
     const clamped = Math.min(end, text.length);

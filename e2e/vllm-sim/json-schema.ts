@@ -144,7 +144,8 @@ class Sampler {
     const wanted = Math.max(min, declared === 0 && depth < SOFT_DEPTH ? 2 + Math.floor(this.rng() * 3) : 0);
     for (let i = 0; Object.keys(out).length < wanted && i < wanted * 4; i++) {
       const name = `${pick(this.rng, WORDS)}_${i}`;
-      if (!(name in out)) out[name] = isRecord(additional) ? this.value(additional, name, depth + 1) : this.scalar(name);
+      if (!(name in out))
+        out[name] = isRecord(additional) ? this.value(additional, name, depth + 1) : this.scalar(name);
     }
     return out;
   }
@@ -240,7 +241,10 @@ class Sampler {
   private text(key: string): string {
     const words = (n: number) => Array.from({ length: n }, () => pick(this.rng, WORDS));
     if (/(^|_)(name|character|speaker|author|persona)$/i.test(key) || /Name$/.test(key)) return pick(this.rng, NAMES);
-    if (/title/i.test(key)) return words(2 + Math.floor(this.rng() * 3)).map(capitalize).join(" ");
+    if (/title/i.test(key))
+      return words(2 + Math.floor(this.rng() * 3))
+        .map(capitalize)
+        .join(" ");
     if (/(id|slug|key)$/i.test(key)) return `${words(2).join("-")}-${Math.floor(this.rng() * 1000)}`;
     if (
       /(description|summary|text|content|reason|response|answer|message|bio|backstory|personality|appearance|experience|question|explanation|feedback|comment|rationale|reply)/i.test(

@@ -63,7 +63,8 @@ function labels(pairs: Record<string, string>): string {
 }
 
 export function renderMetrics(view: MetricsView): string {
-  const base = { engine: "0", model_name: view.modelName };
+  // prometheus_client's label order: as declared by vLLM, then `le`.
+  const base = { model_name: view.modelName, engine: "0" };
   const lines: string[] = [];
   const scalar = (name: string, type: "gauge" | "counter", help: string, value: number) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name}${labels(base)} ${num(value)}`);

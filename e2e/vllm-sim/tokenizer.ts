@@ -1,8 +1,9 @@
 /**
  * The simulator's pseudo-tokenizer and ChatML chat template. Usage counts, the context-length check,
  * the prefix cache and /tokenize all go through these, so they agree with each other exactly. The
- * tokenizer only has to be deterministic and roughly BPE-shaped (about 3–4 characters per token on
- * English prose) so Troupe can calibrate its own estimates against it.
+ * tokenizer only has to be deterministic and roughly BPE-shaped (about 4 characters per token on
+ * English prose: words of up to 4 letters plus a leading space are one token, longer ones split
+ * every 4) so Troupe can calibrate its own estimates against it.
  */
 
 export const IM_START = "<|im_start|>";
@@ -24,13 +25,15 @@ export function tokenize(text: string): string[] {
   const pieces: string[] = [];
   for (const match of text.matchAll(PRE_TOKEN)) {
     const word = match[0];
-    if (word.length <= MAX_PIECE_CODE_POINTS || SPECIAL_IDS.has(word)) {
+    // A leading space rides along for free, as in BPE vocabularies (" word" is one token).
+    const spaced = word.length > 1 && word.startsWith(" ") ? 1 : 0;
+    if (word.length <= MAX_PIECE_CODE_POINTS + spaced || SPECIAL_IDS.has(word)) {
       pieces.push(word);
       continue;
     }
     // Split long words by code points so a token never holds half a character.
     let piece = "";
-    let codePoints = 0;
+    let codePoints = -spaced;
     for (const char of word) {
       piece += char;
       codePoints += 1;

@@ -14,7 +14,7 @@ function defineTask<S extends z.ZodType>(definition: TaskDefinition<S>): TaskDef
 
 export const TASKS = {
   /** Deletes rate-limit buckets whose window has ended; also runs hourly from the crontab. */
-  "maintenance.purge_rate_limits": defineTask({
+  "maintenance:purge_rate_limits": defineTask({
     schema: z.object({}).loose(),
     async run(_payload, helpers) {
       const removed = await purgeExpiredRateLimits();
@@ -27,4 +27,4 @@ export type TaskName = keyof typeof TASKS;
 export type TaskPayload<N extends TaskName> = z.infer<(typeof TASKS)[N]["schema"]>;
 
 /** Hourly housekeeping, in graphile-worker's crontab syntax. */
-export const CRONTAB = "0 * * * * maintenance.purge_rate_limits";
+export const CRONTAB = "0 * * * * maintenance:purge_rate_limits";

@@ -1,0 +1,64 @@
+/**
+ * Writes a stream's bytes, optionally cut at seeded random points so one SSE frame (or one
+ * multi-byte UTF-8 character) arrives in two reads. Real proxies and TCP do this; a client that
+ * parses per read, or decodes each chunk without a streaming decoder, breaks here as it would in
+ * production. The tail goes out on the next event-loop turn (after I/O polling), so the client
+ * really can read the first part alone without the stream falling behind.
+ */
+
+import type { ServerResponse } from "node:http";
+import type { Rng } from "./generate";
+
+export class SseWriter {
+  private pending: Buffer | null = null;
+  private endAfterPending = false;
+
+  /** `rng` null: write every batch whole. */
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly rng: Rng | null,
+  ) {}
+
+  /** Sends one batch of frames; `end` closes the response after it. */
+  send(data: string, end = false): void {
+    this.flushPending();
+    if (this.res.destroyed || data === "") {
+      if (end) this.res.end();
+      return;
+    }
+    const rng = this.rng;
+    const bytes = rng === null || rng() < 0.4 ? null : Buffer.from(data, "utf8");
+    if (rng === null || bytes === null || bytes.length < 2) {
+      if (end) this.res.end(data);
+      else this.res.write(data);
+      return;
+    }
+    const cut = cutPoint(bytes, rng);
+    this.res.write(bytes.subarray(0, cut));
+    this.pending = bytes.subarray(cut);
+    this.endAfterPending = end;
+    setImmediate(() => this.flushPending());
+  }
+
+  private flushPending(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    if (this.res.destroyed) return;
+    if (this.endAfterPending) this.res.end(pending);
+    else this.res.write(pending);
+  }
+}
+
+/** Prefers a point inside a multi-byte character when there is one, else anywhere. */
+function cutPoint(bytes: Buffer, rng: Rng): number {
+  const random = 1 + Math.floor(rng() * (bytes.length - 1));
+  if (rng() < 0.5) {
+    for (let i = 0; i < bytes.length; i++) {
+      const at = (random + i) % bytes.length;
+      // 10xxxxxx is a UTF-8 continuation byte: cutting before it splits a character.
+      if (at > 0 && ((bytes[at] ?? 0) & 0xc0) === 0x80) return at;
+    }
+  }
+  return random;
+}

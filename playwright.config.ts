@@ -1,0 +1,63 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Run through `npm test` (or `npm test -- e2e`): it builds the app, creates a fresh database and
+// the fixed test users, and passes DATABASE_URL here.
+const databaseUrl = process.env.DATABASE_URL ?? "";
+if (!databaseUrl.includes("troupe_test")) {
+  throw new Error("Run the browser tests with `npm test -- e2e`, which prepares a fresh test database.");
+}
+
+export const SIM_PORT = 8011;
+export const APP_PORTS = { connected: 3100, noModel: 3101, modelDown: 3102 } as const;
+
+const appEnv = (port: number, llmBaseUrl: string | null): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  AUTH_SECRET: "troupe-e2e-secret-troupe-e2e-secret-0123456789",
+  PORT: String(port),
+  LLM_BASE_URL: llmBaseUrl ?? "",
+  LLM_MODEL: llmBaseUrl ? "troupe-sim/base-7b" : "",
+  LLM_API_KEY: "",
+  ADMIN_EMAIL: "",
+  ADMIN_PASSWORD: "",
+  NEXT_TELEMETRY_DISABLED: "1",
+});
+
+const app = (port: number, llmBaseUrl: string | null) => ({
+  command: `node node_modules/next/dist/bin/next start -p ${port} -H 127.0.0.1`,
+  url: `http://127.0.0.1:${port}/login`,
+  env: appEnv(port, llmBaseUrl),
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+});
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: true,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  outputDir: "test-results/playwright",
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORTS.connected}`,
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: "/usr/bin/chromium", args: ["--disable-gpu", "--disable-dev-shm-usage"] },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: [
+    {
+      command: `node --import tsx e2e/vllm-sim/main.ts --port ${SIM_PORT} --enable-lora --lora-modules troupe-sim/lora-aria-v1=/adapters/aria-v1`,
+      url: `http://127.0.0.1:${SIM_PORT}/health`,
+      env: { VLLM_ALLOW_RUNTIME_LORA_UPDATING: "True" },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    app(APP_PORTS.connected, `http://127.0.0.1:${SIM_PORT}/v1`),
+    app(APP_PORTS.noModel, null),
+    // Port 9 (discard) has nothing listening: a model server that is down.
+    app(APP_PORTS.modelDown, "http://127.0.0.1:9/v1"),
+  ],
+});

@@ -1,0 +1,123 @@
+// Runs the suites in order on a fresh database and prints one closing line,
+// `N passed, N failed`, summed over all of them. Exits non-zero on any failure.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { TEST_USERS } from "@/e2e/fixtures/users";
+import { createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
+import { migrateDeploy } from "@/lib/db/migrate";
+import { projectRoot } from "@/lib/paths";
+
+const root = projectRoot();
+const ALL = ["lint", "types", "unit", "e2e"] as const;
+type Suite = (typeof ALL)[number];
+type Outcome = { suite: Suite; passed: number; failed: number; skipped: number; seconds: number };
+
+const reports = path.join(root, "test-results", "reports");
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+
+async function runSuite(suite: Suite, databaseUrl: string): Promise<Omit<Outcome, "suite" | "seconds">> {
+  switch (suite) {
+    case "lint": {
+      const code = await run(bin("biome"), ["check", "."]);
+      return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+    }
+    case "types": {
+      const code = await run(bin("tsc"), ["--noEmit"]);
+      return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+    }
+    case "unit": {
+      const file = path.join(reports, "vitest.json");
+      const code = await run(
+        bin("vitest"),
+        ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`],
+        {
+          DATABASE_URL: databaseUrl,
+        },
+      );
+      if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
+      const result = JSON.parse(readFileSync(file, "utf8"));
+      const failed = result.numFailedTests + (code !== 0 && result.numFailedTests === 0 ? 1 : 0);
+      return { passed: result.numPassedTests, failed, skipped: result.numPendingTests + result.numTodoTests };
+    }
+    case "e2e": {
+      const build = await run(process.execPath, [
+        path.join(root, "node_modules", "next", "dist", "bin", "next"),
+        "build",
+      ]);
+      if (build !== 0) return { passed: 0, failed: 1, skipped: 0 };
+      const file = path.join(reports, "playwright.json");
+      const code = await run(bin("playwright"), ["test", "--reporter=list,json"], {
+        DATABASE_URL: databaseUrl,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+      });
+      if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
+      const { stats } = JSON.parse(readFileSync(file, "utf8"));
+      const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
+      return { passed: stats.expected + stats.flaky, failed, skipped: stats.skipped };
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !(ALL as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    console.error(`Unknown suite(s): ${unknown.join(", ")}. Suites: ${ALL.join(", ")}`);
+    return 2;
+  }
+  const suites = requested.length > 0 ? ALL.filter((suite) => requested.includes(suite)) : [...ALL];
+  rmSync(reports, { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+
+  // A fresh database for this run, on the embedded server (the tests never use DATABASE_URL's).
+  delete process.env.DATABASE_URL;
+  await startEmbedded((message) => console.log(`[test] ${message}`));
+  const scratch = await createScratchDatabase("troupe_test");
+  const outcomes: Outcome[] = [];
+  try {
+    await migrateDeploy(scratch.url, true);
+    process.env.DATABASE_URL = scratch.url;
+    // Imported only now: lib/db binds to DATABASE_URL when first loaded.
+    const { createUser } = await import("@/lib/users/queries");
+    for (const user of TEST_USERS) await createUser(user);
+    for (const suite of suites) {
+      console.log(`\n=== ${suite} ===`);
+      const started = performance.now();
+      const outcome = await runSuite(suite, scratch.url);
+      outcomes.push({ suite, ...outcome, seconds: Math.round((performance.now() - started) / 1000) });
+    }
+  } finally {
+    const { db } = await import("@/lib/db");
+    await db.$disconnect();
+    await dropDatabase(scratch.name).catch((error) => console.error(`could not drop ${scratch.name}: ${error}`));
+  }
+  console.log("\nsuite   passed  failed  skipped  seconds");
+  for (const o of outcomes) {
+    console.log(
+      `${o.suite.padEnd(8)}${String(o.passed).padStart(6)}  ${String(o.failed).padStart(6)}  ${String(o.skipped).padStart(7)}  ${String(o.seconds).padStart(7)}`,
+    );
+  }
+  const passed = outcomes.reduce((sum, o) => sum + o.passed, 0);
+  const failed = outcomes.reduce((sum, o) => sum + o.failed, 0);
+  const skipped = outcomes.reduce((sum, o) => sum + o.skipped, 0);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  },
+);
