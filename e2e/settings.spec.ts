@@ -6,6 +6,7 @@ test.describe("settings", () => {
     const auth = new AuthPage(page);
     const email = `consent-${Date.now()}@test.troupe`;
     await auth.signUp("Consenting", email, "a-good-password");
+    await expect(page).toHaveURL(/\/characters/);
     await page.goto("/settings");
     const toggle = page.getByTestId("consent-switch");
     await expect(toggle).toHaveAttribute("aria-checked", "false");
@@ -25,6 +26,7 @@ test.describe("settings", () => {
     const auth = new AuthPage(page);
     const email = `leaving-${Date.now()}@test.troupe`;
     await auth.signUp("Leaving", email, "a-good-password");
+    await expect(page).toHaveURL(/\/characters/);
     await page.goto("/settings");
     await page.getByTestId("delete-account").click();
     await page.getByLabel(`Type ${email} to confirm`).fill("someone-else@test.troupe");

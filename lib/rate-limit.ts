@@ -7,7 +7,7 @@ export type RateLimitState = { allowed: boolean; remaining: number; retryAfterSe
 
 export const RATE_LIMITS = {
   loginFailures: { limit: 5, windowSeconds: 15 * 60 },
-  signUp: { limit: 10, windowSeconds: 60 * 60 },
+  signUp: { limit: 20, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
 function stateOf(row: { count: number; windowEnds: Date } | null, rule: RateLimitRule, now: Date): RateLimitState {

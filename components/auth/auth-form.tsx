@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria } from "@/components/ui/field";
@@ -33,6 +33,14 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
     mode === "signin" ? signInAction : signUpAction,
     null,
   );
+  // Controlled fields: React resets uncontrolled ones after every action, which would wipe
+  // what the user typed whenever sign-in fails.
+  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const bind = (name: keyof typeof values) => ({
+    name,
+    value: values[name],
+    onChange: (event: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [name]: event.target.value }),
+  });
   const error = state && !state.ok ? state.error : null;
   const fieldError = (name: string) => error?.fields?.[name]?.join(" ");
   const copy = COPY[mode];
@@ -44,11 +52,23 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
       {error && !error.fields ? <Alert variant="error" description={error.message} data-testid="form-error" /> : null}
       {mode === "signup" ? (
         <Field label="Name" htmlFor="name" error={fieldError("name")}>
-          <Input name="name" autoComplete="name" required maxLength={80} {...fieldAria("name", fieldError("name"))} />
+          <Input
+            {...bind("name")}
+            autoComplete="name"
+            required
+            maxLength={80}
+            {...fieldAria("name", fieldError("name"))}
+          />
         </Field>
       ) : null}
       <Field label="Email" htmlFor="email" error={fieldError("email")}>
-        <Input name="email" type="email" autoComplete="email" required {...fieldAria("email", fieldError("email"))} />
+        <Input
+          {...bind("email")}
+          type="email"
+          autoComplete="email"
+          required
+          {...fieldAria("email", fieldError("email"))}
+        />
       </Field>
       <Field
         label="Password"
@@ -57,7 +77,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
         hint={mode === "signup" ? "At least 8 characters." : undefined}
       >
         <Input
-          name="password"
+          {...bind("password")}
           type="password"
           autoComplete={mode === "signup" ? "new-password" : "current-password"}
           required

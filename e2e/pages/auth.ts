@@ -8,11 +8,18 @@ export class AuthPage {
     await this.page.goto(next ? `/login?next=${encodeURIComponent(next)}` : "/login");
   }
 
+  /** Submit the form and wait for the server action's answer, so attempts never overlap. */
+  private async submit(form: ReturnType<Page["getByTestId"]>) {
+    const answered = this.page.waitForResponse((response) => response.request().method() === "POST");
+    await form.getByTestId("auth-submit").click();
+    await answered;
+  }
+
   async signIn(email: string, password = TEST_PASSWORD) {
     const form = this.page.getByTestId("signin-form");
     await form.getByLabel("Email").fill(email);
     await form.getByLabel("Password").fill(password);
-    await form.getByTestId("auth-submit").click();
+    await this.submit(form);
   }
 
   async signInAs(user: TestUser, next?: string) {
@@ -27,7 +34,7 @@ export class AuthPage {
     await form.getByLabel("Name").fill(name);
     await form.getByLabel("Email").fill(email);
     await form.getByLabel("Password").fill(password);
-    await form.getByTestId("auth-submit").click();
+    await this.submit(form);
   }
 
   async signOut() {

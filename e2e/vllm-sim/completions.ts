@@ -50,6 +50,7 @@ export function planChat(ctx: PlanContext, body: unknown, path: string): Generat
     throw new ApiError(400, "when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs");
   }
   checkSampling(req, maxTokens, req.top_logprobs ?? null);
+  checkPriority(ctx.options, req.priority);
   const messages = req.messages.map((m) => ({ role: m.role, content: messageText(m) }));
   const prompt = renderChat(messages, req.add_generation_prompt, req.continue_final_message);
   const tokens = tokenIds(tokenize(prompt));
@@ -79,6 +80,7 @@ export function planCompletion(ctx: PlanContext, body: unknown, path: string): G
     throw new ApiError(400, `logprobs must be non-negative, got ${req.logprobs}.`, "logprobs");
   }
   checkSampling(req, maxTokens, req.logprobs ?? null);
+  checkPriority(ctx.options, req.priority);
   const prompts = promptList(req.prompt).map((p) => ({
     text: typeof p === "string" ? p : null,
     tokens: typeof p === "string" ? tokenIds(tokenize(p)) : p,
@@ -140,6 +142,13 @@ function renderChat(
     addGenerationPrompt: addGenerationPrompt ?? true,
     continueFinalMessage: continueFinalMessage ?? false,
   });
+}
+
+/** vLLM refuses a non-zero priority unless the server schedules by priority. */
+function checkPriority(options: SimOptions, priority: number | null | undefined): void {
+  if (priority != null && priority !== 0 && options.schedulingPolicy !== "priority") {
+    throw new ApiError(400, `Got priority ${priority} but Priority scheduling is not enabled.`, "priority");
+  }
 }
 
 function checkContext(maxModelLen: number, promptTokens: number, maxTokens: number | null, param: string): void {
@@ -285,6 +294,7 @@ function plan(
     modelId: model.id,
     lora: model.lora?.name ?? null,
     cacheSalt: req.cache_salt ?? null,
+    priority: req.priority ?? 0,
     prompts,
     stream: req.stream === true,
     includeUsage: req.stream_options != null && req.stream_options.include_usage !== false,

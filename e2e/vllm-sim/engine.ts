@@ -48,6 +48,7 @@ export interface GenerationPlan {
   modelId: string;
   lora: string | null;
   cacheSalt: string | null;
+  priority: number;
   prompts: PlannedPrompt[];
   stream: boolean;
   includeUsage: boolean;
@@ -97,12 +98,11 @@ export class Engine {
     /** Mutable: changes apply to requests admitted afterwards. */
     readonly config: RuntimeConfig,
     private readonly seed: number,
-    maxNumSeqs: number,
-    maxLoras: number,
+    scheduling: { maxNumSeqs: number; maxLoras: number; byPriority: boolean },
     blockSize: number,
     cacheBlocks: number,
   ) {
-    this.scheduler = new Scheduler(maxNumSeqs, maxLoras);
+    this.scheduler = new Scheduler(scheduling.maxNumSeqs, scheduling.maxLoras, scheduling.byPriority);
     this.prefixCache = new PrefixCache(blockSize, cacheBlocks);
   }
 
@@ -182,6 +182,7 @@ type RunState = "waiting" | "running" | "done";
 class Run implements Job {
   readonly lora: string | null;
   readonly seqs: number;
+  readonly priority: number;
   private readonly choices: PlannedChoice[];
   private readonly totalSteps: number;
   /** The step at which a mid-stream fault fires (clamped so it always fires before the end). */
@@ -195,7 +196,6 @@ class Run implements Job {
   private cached = 0;
   private lastTokenAt = 0;
   private nextAt = 0;
-  private ttftMs = 0;
   private itlMs = 0;
   private jitterMs = 0;
   private writer: SseWriter | null = null;
@@ -209,6 +209,7 @@ class Run implements Job {
     private readonly rng: Rng,
   ) {
     this.lora = plan.lora;
+    this.priority = plan.priority;
     this.choices = plan.prompts.flatMap((p) => p.choices).sort((a, b) => a.index - b.index);
     this.seqs = this.choices.length;
     this.totalSteps = Math.max(1, ...this.choices.map((c) => c.decoded.pieces.length));
@@ -232,11 +233,10 @@ class Run implements Job {
     }
     this.engine.promptTokens += this.promptTokens;
     const { config } = this.engine;
-    this.ttftMs = config.ttftMs;
     this.itlMs = this.plan.fault?.kind === "slow" ? this.plan.fault.itlMs : config.itlMs;
     this.jitterMs = config.jitterMs;
     const now = performance.now();
-    this.nextAt = now + this.jittered(this.ttftMs);
+    this.nextAt = now + this.jittered(config.ttftMs);
     if (this.plan.stream) {
       this.writer = new SseWriter(this.res, config.splitFrames ? this.rng : null);
       this.frames = new StreamFrames(this.plan.endpoint, this.plan.identity, this.plan.includeUsage);
@@ -261,24 +261,51 @@ class Run implements Job {
     return this.jitterMs === 0 ? ms : Math.max(0, ms + (this.rng() * 2 - 1) * this.jitterMs);
   }
 
+  /**
+   * Emits every step that is due. Normally that is one; when the event loop falls behind, the
+   * overdue tokens go out in one write (still one frame per token), as vLLM hands a lagging client
+   * several tokens at once. That keeps the average ITL on target under heavy load.
+   */
   private readonly tick = (): void => {
     this.timer = undefined;
-    const now = performance.now();
-    this.observeToken(now);
     const writer = this.writer;
     const frames = this.frames;
     if (!writer || !frames) return;
-    if (this.step === this.faultStep) {
-      this.streamFault(writer);
-      return;
-    }
+    const now = performance.now();
+    let due = this.itlMs > 0 ? 1 + Math.floor(Math.max(0, now - this.nextAt) / this.itlMs) : 1;
     let out = "";
-    if (this.step === 0) for (const choice of this.choices) out += frames.opening(choice.index);
+    for (;;) {
+      if (this.step === this.faultStep) {
+        this.streamFault(writer, out);
+        return;
+      }
+      out += this.emitStep(frames, now);
+      if (this.step >= this.totalSteps) {
+        writer.send(out + frames.usage(this.usage()) + DONE_FRAME, true);
+        this.finish();
+        return;
+      }
+      this.nextAt += this.jittered(this.itlMs);
+      due -= 1;
+      if (due <= 0) break;
+    }
+    writer.send(out);
+    this.timer = setTimeout(this.tick, Math.max(0, this.nextAt - performance.now()));
+  };
+
+  /** One token for every choice still generating (choices interleave by index). */
+  private emitStep(frames: StreamFrames, now: number): string {
+    if (this.step === 0) this.engine.timeToFirstToken.observe((now - this.arrival) / 1000);
+    else this.engine.interTokenLatency.observe((now - this.lastTokenAt) / 1000);
+    this.lastTokenAt = now;
     const step = this.step;
+    let out = "";
+    if (step === 0) for (const choice of this.choices) out += frames.opening(choice.index);
     this.choices.forEach((choice, i) => {
       const { pieces, deltas } = choice.decoded;
       if (step >= pieces.length) return;
       const delta = deltas[step] ?? "";
+      // A token swallowed by a stop string still counts, but sends nothing.
       if (delta !== "") {
         const piece = pieces[step] ?? "";
         const logprob =
@@ -291,34 +318,22 @@ class Run implements Job {
       if (step === pieces.length - 1) out += frames.finish(choice.index, choice.decoded);
     });
     this.step += 1;
-    if (this.step >= this.totalSteps) {
-      writer.send(out + frames.usage(this.usage()) + DONE_FRAME, true);
-      this.finish();
-      return;
-    }
-    writer.send(out);
-    this.nextAt += this.jittered(this.itlMs);
-    this.timer = setTimeout(this.tick, Math.max(0, this.nextAt - performance.now()));
-  };
-
-  private observeToken(now: number): void {
-    if (this.step === 0) this.engine.timeToFirstToken.observe((now - this.arrival) / 1000);
-    else this.engine.interTokenLatency.observe((now - this.lastTokenAt) / 1000);
-    this.lastTokenAt = now;
+    return out;
   }
 
-  private streamFault(writer: SseWriter): void {
+  /** Sends what was generated before the fault, then fails the way the fault says. */
+  private streamFault(writer: SseWriter, before: string): void {
     const kind = this.plan.fault?.kind;
+    const error =
+      kind === "stream_error"
+        ? errorFrame("Simulated engine failure mid-stream (vllm-sim stream_error).", 500, "InternalServerError")
+        : "";
+    writer.send(before + error, kind === "stream_error");
     if (kind === "hang") return; // keep the slot and the socket until the client gives up
     this.state = "done";
     this.engine.faulted += 1;
     this.engine.forget(this);
     if (kind === "reset") this.res.destroy();
-    else
-      writer.send(
-        errorFrame("Simulated engine failure mid-stream (vllm-sim stream_error).", 500, "InternalServerError"),
-        true,
-      );
   }
 
   /** When a non-streamed reply (or its fault) is due: the same timeline a stream would follow. */

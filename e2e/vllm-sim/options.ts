@@ -49,6 +49,8 @@ export const simOptionsSchema = z
     maxLoraRank: z.number().int().min(1).default(16),
     maxModelLen: z.number().int().min(1).default(4096),
     maxNumSeqs: z.number().int().min(1).default(256),
+    /** vLLM's `--scheduling-policy`: with `priority`, lower `priority` values are admitted first. */
+    schedulingPolicy: z.enum(["fcfs", "priority"]).default("fcfs"),
     apiKey: z.string().min(1).optional(),
     /** vLLM's `VLLM_ALLOW_RUNTIME_LORA_UPDATING=True`: enables the load/unload endpoints. */
     allowRuntimeLoraUpdating: z.boolean().default(false),
@@ -84,6 +86,7 @@ vLLM flags
   --enable-lora
   --lora-modules name=path…   or JSON {"name","path","base_model_name"}
   --max-loras N  --max-lora-rank N  --max-model-len N (4096)  --max-num-seqs N (256)
+  --scheduling-policy fcfs|priority
   --api-key KEY
   env VLLM_ALLOW_RUNTIME_LORA_UPDATING=True enables /v1/load_lora_adapter and /v1/unload_lora_adapter
 
@@ -109,6 +112,7 @@ const FLAGS: Record<string, { key: keyof SimOptionsInput; kind: FlagKind }> = {
   "max-lora-rank": { key: "maxLoraRank", kind: "number" },
   "max-model-len": { key: "maxModelLen", kind: "number" },
   "max-num-seqs": { key: "maxNumSeqs", kind: "number" },
+  "scheduling-policy": { key: "schedulingPolicy", kind: "string" },
   "api-key": { key: "apiKey", kind: "string" },
   "ttft-ms": { key: "ttftMs", kind: "number" },
   "itl-ms": { key: "itlMs", kind: "number" },

@@ -1,8 +1,8 @@
 /**
  * vLLM's admission rules, reduced to what clients can observe: at most `--max-num-seqs` sequences
- * generate at once and the rest wait first-come-first-served; at most `--max-loras` distinct
- * adapters run at once, and a request whose adapter does not fit is skipped (it keeps its place)
- * while later requests go ahead.
+ * generate at once and the rest wait first-come-first-served (or by `priority`, lower first, under
+ * `--scheduling-policy priority`); at most `--max-loras` distinct adapters run at once, and a
+ * request whose adapter does not fit is skipped (it keeps its place) while later requests go ahead.
  */
 
 export interface Job {
@@ -10,6 +10,8 @@ export interface Job {
   readonly lora: string | null;
   /** Sequences this job occupies (its number of choices). */
   readonly seqs: number;
+  /** Lower runs first under the priority policy. */
+  readonly priority: number;
   /** Called once when the job gets its slots. Must not finish synchronously. */
   start(): void;
 }
@@ -23,10 +25,14 @@ export class Scheduler<J extends Job> {
   constructor(
     private readonly maxNumSeqs: number,
     private readonly maxLoras: number,
+    private readonly byPriority: boolean,
   ) {}
 
   submit(job: J): void {
-    this.waiting.push(job);
+    // Under the priority policy a job queues behind every job of equal or lower priority value.
+    const before = this.byPriority ? this.waiting.findIndex((other) => other.priority > job.priority) : -1;
+    if (before < 0) this.waiting.push(job);
+    else this.waiting.splice(before, 0, job);
     this.admit();
   }
 

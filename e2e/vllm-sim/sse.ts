@@ -1,6 +1,6 @@
 /**
- * Writes a stream's bytes, optionally cut at seeded random points so one SSE frame (or one
- * multi-byte UTF-8 character) arrives in two reads. Real proxies and TCP do this; a client that
+ * Writes a stream's bytes, optionally cutting some writes at a seeded random point so one SSE
+ * frame (or one multi-byte UTF-8 character) arrives in two reads. Real proxies and TCP do this; a client that
  * parses per read, or decodes each chunk without a streaming decoder, breaks here as it would in
  * production. The tail goes out on the next event-loop turn (after I/O polling), so the client
  * really can read the first part alone without the stream falling behind.
@@ -27,13 +27,15 @@ export class SseWriter {
       return;
     }
     const rng = this.rng;
-    const bytes = rng === null || rng() < 0.4 ? null : Buffer.from(data, "utf8");
-    if (rng === null || bytes === null || bytes.length < 2) {
+    // Batches carrying multi-byte characters are split more often, usually inside a character.
+    const multiByte = rng !== null && NON_ASCII.test(data);
+    if (rng === null || rng() >= (multiByte ? 0.5 : 0.2)) {
       if (end) this.res.end(data);
       else this.res.write(data);
       return;
     }
-    const cut = cutPoint(bytes, rng);
+    const bytes = Buffer.from(data, "utf8");
+    const cut = cutPoint(bytes, rng, multiByte ? 0.75 : 0);
     this.res.write(bytes.subarray(0, cut));
     this.pending = bytes.subarray(cut);
     this.endAfterPending = end;
@@ -50,10 +52,12 @@ export class SseWriter {
   }
 }
 
-/** Prefers a point inside a multi-byte character when there is one, else anywhere. */
-function cutPoint(bytes: Buffer, rng: Rng): number {
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** A cut inside a multi-byte character with probability `midChar` (when there is one), else anywhere. */
+function cutPoint(bytes: Buffer, rng: Rng, midChar: number): number {
   const random = 1 + Math.floor(rng() * (bytes.length - 1));
-  if (rng() < 0.5) {
+  if (rng() < midChar) {
     for (let i = 0; i < bytes.length; i++) {
       const at = (random + i) % bytes.length;
       // 10xxxxxx is a UTF-8 continuation byte: cutting before it splits a character.

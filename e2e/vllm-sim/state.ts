@@ -30,8 +30,11 @@ export class SimState implements PlanContext {
     this.engine = new Engine(
       this.config,
       options.seed,
-      options.maxNumSeqs,
-      options.enableLora ? options.maxLoras : Number.POSITIVE_INFINITY,
+      {
+        maxNumSeqs: options.maxNumSeqs,
+        maxLoras: options.enableLora ? options.maxLoras : Number.POSITIVE_INFINITY,
+        byPriority: options.schedulingPolicy === "priority",
+      },
       options.prefixBlockSize,
       options.prefixCacheBlocks,
     );
