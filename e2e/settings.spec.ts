@@ -11,13 +11,13 @@ test.describe("settings", () => {
     const toggle = page.getByTestId("consent-switch");
     await expect(toggle).toHaveAttribute("aria-checked", "false");
     await toggle.click();
-    await expect(page.getByTestId("consent-status")).toContainText("You have agreed");
+    await expect(page.getByTestId("consent-status")).toContainText("You have agreed (since");
     await page.reload();
     await expect(page.getByTestId("consent-switch")).toHaveAttribute("aria-checked", "true");
     const me = await (await page.request.get("/api/me")).json();
     expect(me.user.trainingConsent).toBe(true);
     await page.getByTestId("consent-switch").click();
-    await expect(page.getByTestId("consent-status")).toContainText("You have not agreed");
+    await expect(page.getByTestId("consent-status")).toContainText("You have not agreed (since");
     await page.reload();
     await expect(page.getByTestId("consent-switch")).toHaveAttribute("aria-checked", "false");
   });

@@ -38,10 +38,10 @@ export function ConsentToggle({ initial, changedAt }: { initial: boolean; change
         onCheckedChange={change}
         data-testid="consent-switch"
       />
-      <p className="text-sm text-muted-foreground" data-testid="consent-status">
-        {granted ? "You have agreed" : "You have not agreed"}
-        {since ? ` (since ${new Date(since).toLocaleString()})` : ""}. Withdrawing removes rows already derived from
-        your feedback from future datasets.
+      <p className="text-sm text-muted-foreground" data-testid="consent-status" data-saved={!pending}>
+        {pending ? "Saving…" : granted ? "You have agreed" : "You have not agreed"}
+        {since && !pending ? ` (since ${new Date(since).toLocaleString()})` : ""}. Withdrawing removes rows already
+        derived from your feedback from future datasets.
       </p>
     </div>
   );

@@ -34,3 +34,26 @@ export function isAdmin(actor: Actor | null): boolean {
 export function canChangeRole(actor: Actor, targetUserId: string): boolean {
   return can(actor, "manage_users") && actor.id !== targetUserId;
 }
+
+type CharacterAccess = { ownerId: string; visibility: "PRIVATE" | "UNLISTED" | "PUBLIC"; deletedAt: Date | null };
+
+/**
+ * Public and unlisted characters are readable by anyone signed in (unlisted ones are simply not
+ * listed, and their random id is the link); private ones by their owner and admins. A deleted
+ * character stays readable to its owner and admins so old chats keep working read-only.
+ */
+export function canViewCharacter(actor: Actor | null, character: CharacterAccess): boolean {
+  if (!actor) return false;
+  if (actor.id === character.ownerId || isAdmin(actor)) return true;
+  return character.deletedAt === null && character.visibility !== "PRIVATE";
+}
+
+export function canEditCharacter(actor: Actor | null, character: CharacterAccess): boolean {
+  if (!actor || character.deletedAt !== null) return false;
+  return actor.id === character.ownerId || isAdmin(actor);
+}
+
+/** Forking copies a character you can see but do not own; deleted ones cannot be forked. */
+export function canForkCharacter(actor: Actor | null, character: CharacterAccess): boolean {
+  return canViewCharacter(actor, character) && character.deletedAt === null;
+}

@@ -138,3 +138,26 @@ export type Visibility = z.infer<typeof visibilitySchema>;
 export function emptyProfile(name: string): Profile {
   return profileSchema.parse({ name });
 }
+
+export const saveCharacterSchema = z.object({
+  profile: profileSchema,
+  tags: tagsSchema.default([]),
+  visibility: visibilitySchema.default("PRIVATE"),
+  note: z.string().trim().max(500).default(""),
+  /** The version the editor started from; a different current version means someone saved in between. */
+  expectedVersion: z.number().int().min(1).optional(),
+});
+export type SaveCharacterInput = z.input<typeof saveCharacterSchema>;
+
+export const listQuerySchema = z.object({
+  q: z.string().trim().max(200).optional(),
+  tag: z.string().trim().toLowerCase().max(LIMITS.tagLength).optional(),
+  sort: z.enum(["updated", "created", "name"]).default("updated"),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(24),
+});
+
+export const exportFormatSchema = z.enum(["v2", "v3", "png", "charx"]);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+export const characterIdSchema = z.uuid({ error: "Not a character id." });

@@ -13,6 +13,8 @@ export function languageModelFor(endpoint: Endpoint, modelId: string) {
     ...(endpoint.apiKey ? { apiKey: endpoint.apiKey } : {}),
     // Without it no stream_options are sent and vLLM reports no usage.
     includeUsage: true,
+    // Structured calls go out as response_format json_schema, which vLLM enforces.
+    supportsStructuredOutputs: true,
   });
   return provider.chatModel(modelId);
 }

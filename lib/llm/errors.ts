@@ -1,0 +1,47 @@
+// Model-server failures as AppErrors: what the user may be told, with details only in logs.
+import { APICallError } from "ai";
+import { AppError } from "@/lib/errors";
+
+function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    parts.push(`${current.name}: ${current.message}`);
+    current = current.cause;
+  }
+  return parts.join(" <- ");
+}
+
+/** Context overflow as vLLM reports it (the wording changed across versions). */
+export function isContextLengthError(error: unknown): boolean {
+  if (!APICallError.isInstance(error) || error.statusCode !== 400) return false;
+  const body = `${error.responseBody ?? ""} ${error.message}`;
+  return /context length|maximum context/i.test(body);
+}
+
+export function toUpstreamError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+    return new AppError("upstream_timeout:model", "The model server took too long to answer.");
+  }
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    if (status === 404)
+      return new AppError("upstream_error:model_not_found", "The model server does not serve that model.");
+    if (status === 401 || status === 403) {
+      return new AppError("upstream_error:auth", "The model server refused Troupe's API key (check LLM_API_KEY).");
+    }
+    if (isContextLengthError(error))
+      return new AppError("upstream_error:context_length", "The conversation is too long for this model.");
+    if (status && status >= 500)
+      return new AppError("upstream_error:server", `The model server failed (HTTP ${status}). Try again.`);
+    if (status)
+      return new AppError("upstream_error:request", `The model server rejected the request (HTTP ${status}).`);
+  }
+  const chain = causeChain(error);
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket/i.test(chain)) {
+    return new AppError("upstream_unavailable:model", "The model server is not reachable.");
+  }
+  console.error("[llm] unexpected model error", chain);
+  return new AppError("upstream_error:unknown", "The model server returned something Troupe could not use.");
+}
