@@ -57,7 +57,7 @@ export default defineConfig({
     },
     app(APP_PORTS.connected, `http://127.0.0.1:${SIM_PORT}/v1`),
     app(APP_PORTS.noModel, null),
-    // Port 9 (discard) has nothing listening: a model server that is down.
-    app(APP_PORTS.modelDown, "http://127.0.0.1:9/v1"),
+    // Nothing listens on SIM_PORT + 1: a model server that is down.
+    app(APP_PORTS.modelDown, `http://127.0.0.1:${SIM_PORT + 1}/v1`),
   ],
 });

@@ -66,7 +66,9 @@ function splitText(value: string, field: string, report: ImportReport, split: Li
     return [value];
   }
   const separator = split === "commas" ? /[,\n]/ : /\r?\n/;
-  report.repair(`${field} was one text instead of a list; split it at ${split === "commas" ? "commas" : "line breaks"}`);
+  report.repair(
+    `${field} was one text instead of a list; split it at ${split === "commas" ? "commas" : "line breaks"}`,
+  );
   return value
     .split(separator)
     .map((item) => item.trim())
@@ -130,7 +132,9 @@ export function readRecord(value: unknown, field: string, report: ImportReport):
 
 export function readTextRecord(value: unknown, field: string, report: ImportReport): Record<string, string> {
   const record = readRecord(value, field, report);
-  return Object.fromEntries(Object.entries(record).map(([key, text]) => [key, readText(text, `${field}.${key}`, report)]));
+  return Object.fromEntries(
+    Object.entries(record).map(([key, text]) => [key, readText(text, `${field}.${key}`, report)]),
+  );
 }
 
 /** Above this a timestamp is certainly in milliseconds (1e11 seconds is the year 5138). */

@@ -43,7 +43,9 @@ export function warnOnMisleadingName(fileName: string, container: Container, rep
   const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
   const expected = EXPECTED_EXTENSIONS[container];
   if (extension && expected && !expected.includes(extension)) {
-    report.warn(`${fileName} is named .${extension} but contains ${container === "zip" ? "a CHARX archive" : container.toUpperCase()}`);
+    report.warn(
+      `${fileName} is named .${extension} but contains ${container === "zip" ? "a CHARX archive" : container.toUpperCase()}`,
+    );
   }
 }
 
@@ -79,7 +81,8 @@ export function classifyCardJson(root: Record<string, unknown>, report: ImportRe
   }
   // A bare character_book, or a SillyTavern world-info export ({entries: {"0": …}}).
   if ("entries" in root) return { kind: "lorebook", book: root };
-  if ("name" in root || "char_name" in root || "first_mes" in root) return { kind: "character", version: "v1", data: root };
+  if ("name" in root || "char_name" in root || "first_mes" in root)
+    return { kind: "character", version: "v1", data: root };
   throw new CardImportError(
     "unprocessable:card_format",
     "the JSON is neither a character card nor a lorebook (it has no spec, name or entries)",

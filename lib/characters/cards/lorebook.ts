@@ -5,9 +5,15 @@ import { isRecord, readFlag, readInteger, readRecord, readText, readTextList } f
 import { type CardLimits, formatCount } from "./limits";
 import { CardImportError, type ImportReport } from "./report";
 
-type LorebookInput = Omit<Lorebook, "entries"> & { entries: LorebookEntry[] };
-
-const BOOK_FIELDS = new Set(["name", "description", "scan_depth", "token_budget", "recursive_scanning", "extensions", "entries"]);
+const BOOK_FIELDS = new Set([
+  "name",
+  "description",
+  "scan_depth",
+  "token_budget",
+  "recursive_scanning",
+  "extensions",
+  "entries",
+]);
 const ENTRY_FIELDS = new Set([
   "keys",
   "secondary_keys",
@@ -41,7 +47,7 @@ export function readLorebook(
   label: string,
   limits: CardLimits,
   report: ImportReport,
-): LorebookInput {
+): Lorebook {
   const rawEntries = readEntryList(raw.entries, label, report);
   if (rawEntries.length > limits.maxLorebookEntries) {
     throw new CardImportError(
@@ -52,9 +58,11 @@ export function readLorebook(
   if (raw.extensions === undefined) report.repair(`Filled in the missing extensions of ${label}`);
   const extensions = { ...readRecord(raw.extensions, `${label}.extensions`, report) };
   const moved = moveUnknownFields(raw, BOOK_FIELDS, extensions, ["originalData"]);
-  if (moved.length > 0) report.repair(`Moved ${label} fields the spec does not define into its extensions: ${moved.join(", ")}`);
+  if (moved.length > 0)
+    report.repair(`Moved ${label} fields the spec does not define into its extensions: ${moved.join(", ")}`);
   // SillyTavern keeps a copy of the book it imported; importing it again would double the entries.
-  if (raw.originalData !== undefined) report.warn("Ignored originalData, SillyTavern's copy of the lorebook it imported");
+  if (raw.originalData !== undefined)
+    report.warn("Ignored originalData, SillyTavern's copy of the lorebook it imported");
 
   const movedEntryFields = new Set<string>();
   const entries: LorebookEntry[] = [];
@@ -63,7 +71,9 @@ export function readLorebook(
     if (entry) entries.push(entry);
   }
   if (movedEntryFields.size > 0) {
-    report.repair(`Moved lorebook entry fields the spec does not define into their extensions: ${[...movedEntryFields].join(", ")}`);
+    report.repair(
+      `Moved lorebook entry fields the spec does not define into their extensions: ${[...movedEntryFields].join(", ")}`,
+    );
   }
   return {
     name: readText(raw.name, `${label}.name`, report),
@@ -133,7 +143,8 @@ function renameWorldInfoFields(raw: Record<string, unknown>, report: ImportRepor
     delete entry.disable;
     renamed = true;
   }
-  if (renamed) report.repair("Mapped SillyTavern world-info entry fields (key, keysecondary, order, disable, uid) to card fields");
+  if (renamed)
+    report.repair("Mapped SillyTavern world-info entry fields (key, keysecondary, order, disable, uid) to card fields");
   return entry;
 }
 

@@ -36,14 +36,15 @@ export function readTroupeExtension(
   extensions: Record<string, unknown>,
   unknownCardFields: Record<string, unknown>,
   report: ImportReport,
-): { fields: Partial<TroupeFields>; cardExtensions: Record<string, unknown> } {
+): { fields: TroupeFields; cardExtensions: Record<string, unknown> } {
   const { [TROUPE_EXTENSION]: troupe, ...others } = extensions;
+  const fields = emptyTroupeFields();
   const hasUnknownFields = Object.keys(unknownCardFields).length > 0;
   if (troupe !== undefined && !isRecord(troupe)) {
-    if (hasUnknownFields) report.warn(`Dropped card fields the spec does not define: ${Object.keys(unknownCardFields).join(", ")}`);
-    return { fields: {}, cardExtensions: extensions };
+    if (hasUnknownFields)
+      report.warn(`Dropped card fields the spec does not define: ${Object.keys(unknownCardFields).join(", ")}`);
+    return { fields, cardExtensions: extensions };
   }
-  const fields: Partial<TroupeFields> = {};
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(troupe ?? {})) {
     const field = `extensions.troupe.${key}`;
@@ -54,6 +55,11 @@ export function readTroupeExtension(
   }
   if (hasUnknownFields) kept[UNKNOWN_CARD_FIELDS] = unknownCardFields;
   return { fields, cardExtensions: Object.keys(kept).length > 0 ? { ...others, [TROUPE_EXTENSION]: kept } : others };
+}
+
+function emptyTroupeFields(): TroupeFields {
+  const texts = Object.fromEntries(TEXT_FIELDS.map((key) => [key, ""])) as Record<TextField, string>;
+  return { ...texts, aliases: [], facts: [] };
 }
 
 function readFacts(value: unknown, field: string, report: ImportReport): Profile["facts"] {
