@@ -49,7 +49,9 @@ test.describe("characters", () => {
     await expect(page.getByTestId("character-name")).toHaveText(name);
   });
 
-  test("visibility: private is 404 to others, unlisted readable by link, public listed; only owners edit", async ({ browser }) => {
+  test("visibility: private is 404 to others, unlisted readable by link, public listed; only owners edit", async ({
+    browser,
+  }) => {
     const alice = await browser.newPage();
     await new AuthPage(alice).signInAs(testUser("alice"));
     const editor = new CharacterEditorPage(alice);

@@ -14,6 +14,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { toast } from "@/components/ui/toast";
 import { deleteCharacterAction, forkCharacterAction } from "@/lib/characters/actions";
+import { AvatarUpload } from "./avatar-upload";
 
 const FORMATS = [
   ["png", "PNG card (V2 + V3)"],
@@ -88,6 +89,7 @@ export function CharacterActions({
           ))}
         </DropdownMenuContent>
       </DropdownMenu>
+      {canEdit ? <AvatarUpload characterId={id} /> : null}
       {canEdit ? (
         <ConfirmDialog
           trigger={

@@ -25,7 +25,12 @@ export class CharacterEditorPage {
   }
 
   /** Create a character with the given fields and return its id (from the URL). */
-  async create(fields: { name: string; description?: string; visibility?: "PRIVATE" | "UNLISTED" | "PUBLIC"; tags?: string }) {
+  async create(fields: {
+    name: string;
+    description?: string;
+    visibility?: "PRIVATE" | "UNLISTED" | "PUBLIC";
+    tags?: string;
+  }) {
     await this.gotoNew();
     await this.field("name").fill(fields.name);
     if (fields.description) {

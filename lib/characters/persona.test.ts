@@ -31,10 +31,25 @@ describe("persona → profile", () => {
   it("retries once with the validation error, then succeeds", async () => {
     sim.setScript([
       { match: "Persona: a broken persona", reply: '{"name": 42}' },
-      { match: "was not valid", reply: JSON.stringify({
-        name: "Fixed", age: "30", gender: "", species: "", birthplace: "", occupation: "", appearance: "",
-        background: "", personality: "", speakingStyle: "", description: "", scenario: "", greeting: "Hi.", tags: ["x"],
-      }) },
+      {
+        match: "was not valid",
+        reply: JSON.stringify({
+          name: "Fixed",
+          age: "30",
+          gender: "",
+          species: "",
+          birthplace: "",
+          occupation: "",
+          appearance: "",
+          background: "",
+          personality: "",
+          speakingStyle: "",
+          description: "",
+          scenario: "",
+          greeting: "Hi.",
+          tags: ["x"],
+        }),
+      },
     ]);
     try {
       const result = await profileFromPersona(model(), MODEL, "a broken persona for testing");

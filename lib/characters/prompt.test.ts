@@ -10,7 +10,8 @@ const profile = profileSchema.parse({
   description: "{{char}} keeps jars of sea glass. She calls <USER> love.",
   personality: "Patient.",
   scenario: "{{User}} knocks at the door.",
-  exampleDialogues: "<START>\n{{user}}: Hi\n{{char}}: Hello, love.\n<START>\n{{user}}: Tea?\n{{char}}: Always.\n<start>  \n",
+  exampleDialogues:
+    "<START>\n{{user}}: Hi\n{{char}}: Hello, love.\n<START>\n{{user}}: Tea?\n{{char}}: Always.\n<start>  \n",
   creatorNotes: "SECRET CREATOR NOTE",
   postHistoryInstructions: "Stay in {{char}}'s voice.",
   lorebook: {
@@ -48,7 +49,9 @@ describe("character block", () => {
   });
 
   it("is deterministic: the same input renders byte-identical text", () => {
-    expect(renderCharacterBlock(profile, { userName: "Sam" })).toBe(renderCharacterBlock(structuredClone(profile), { userName: "Sam" }));
+    expect(renderCharacterBlock(profile, { userName: "Sam" })).toBe(
+      renderCharacterBlock(structuredClone(profile), { userName: "Sam" }),
+    );
   });
 
   it("replaces the default system prompt, keeping it where {{original}} stands", () => {

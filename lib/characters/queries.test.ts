@@ -28,15 +28,26 @@ beforeAll(async () => {
 });
 
 const newCharacter = (name: string, visibility: "PRIVATE" | "UNLISTED" | "PUBLIC" = "PRIVATE", tags: string[] = []) =>
-  createCharacter({ ownerId: owner.id, profile: { ...emptyProfile(name), description: `${name} description` }, tags, visibility });
+  createCharacter({
+    ownerId: owner.id,
+    profile: { ...emptyProfile(name), description: `${name} description` },
+    tags,
+    visibility,
+  });
 
 describe("character versions", () => {
   it("every save creates the next immutable version; unchanged saves create none", async () => {
     const { id, versionId } = await newCharacter("Versioned");
     const first = await db.characterVersion.findUniqueOrThrow({ where: { id: versionId } });
-    const saved = await saveCharacterVersion(owner, id, { profile: { ...emptyProfile("Versioned"), age: "40" }, tags: [] });
+    const saved = await saveCharacterVersion(owner, id, {
+      profile: { ...emptyProfile("Versioned"), age: "40" },
+      tags: [],
+    });
     expect(saved).toMatchObject({ number: 2, changed: true });
-    const again = await saveCharacterVersion(owner, id, { profile: { ...emptyProfile("Versioned"), age: "40" }, tags: [] });
+    const again = await saveCharacterVersion(owner, id, {
+      profile: { ...emptyProfile("Versioned"), age: "40" },
+      tags: [],
+    });
     expect(again).toMatchObject({ number: 2, changed: false });
     expect((await listVersions(owner, id)).map((version) => version.number)).toEqual([2, 1]);
     // Version 1 is untouched.
@@ -45,9 +56,17 @@ describe("character versions", () => {
 
   it("refuses a save based on a stale version with a conflict", async () => {
     const { id } = await newCharacter("Contested");
-    await saveCharacterVersion(owner, id, { profile: { ...emptyProfile("Contested"), age: "1" }, tags: [], expectedVersion: 1 });
+    await saveCharacterVersion(owner, id, {
+      profile: { ...emptyProfile("Contested"), age: "1" },
+      tags: [],
+      expectedVersion: 1,
+    });
     await expect(
-      saveCharacterVersion(owner, id, { profile: { ...emptyProfile("Contested"), age: "2" }, tags: [], expectedVersion: 1 }),
+      saveCharacterVersion(owner, id, {
+        profile: { ...emptyProfile("Contested"), age: "2" },
+        tags: [],
+        expectedVersion: 1,
+      }),
     ).rejects.toMatchObject({ code: "conflict:character_version", status: 409 });
   });
 });
@@ -84,7 +103,9 @@ describe("visibility and ownership", () => {
   it("soft delete hides from lists; the owner can still read but not edit; others get 404", async () => {
     const { id } = await newCharacter("Doomed", "PUBLIC");
     await softDeleteCharacter(owner, id);
-    expect((await listOwned(owner.id, { sort: "updated", page: 1, pageSize: 100 })).items.map((c) => c.id)).not.toContain(id);
+    expect(
+      (await listOwned(owner.id, { sort: "updated", page: 1, pageSize: 100 })).items.map((c) => c.id),
+    ).not.toContain(id);
     const stillThere = await getCharacterForViewer(owner, id);
     expect(stillThere.deletedAt).not.toBeNull();
     expect(stillThere.canEdit).toBe(false);
@@ -96,7 +117,8 @@ describe("visibility and ownership", () => {
 describe("gallery", () => {
   it("searches name, tags and description, filters by tag, and paginates in the database", async () => {
     const marker = `zq${Math.random().toString(36).slice(2, 8)}`;
-    for (let i = 0; i < 5; i++) await newCharacter(`${marker} ${i}`, "PUBLIC", i % 2 === 0 ? ["even", marker] : ["odd"]);
+    for (let i = 0; i < 5; i++)
+      await newCharacter(`${marker} ${i}`, "PUBLIC", i % 2 === 0 ? ["even", marker] : ["odd"]);
     const all = await listGallery({ search: marker, sort: "name", page: 1, pageSize: 2 });
     expect(all.total).toBe(5);
     expect(all.pages).toBe(3);

@@ -2,6 +2,7 @@
 // functions the web app uses; nothing here holds domain logic.
 import { Command } from "commander";
 import { loadDotEnv } from "@/lib/paths";
+import { registerCharactersCommands } from "./characters";
 import { registerDbCommands } from "./db";
 import { registerDoctorCommand } from "./doctor";
 import { describeError } from "./output";
@@ -12,12 +13,13 @@ loadDotEnv();
 
 const program = new Command()
   .name("troupe")
-  .description("Troupe's command line: accounts, the embedded database, the background worker and checks.")
+  .description("Troupe's command line: accounts, characters, the embedded database, the background worker and checks.")
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 registerDoctorCommand(program);
 registerUsersCommands(program);
+registerCharactersCommands(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

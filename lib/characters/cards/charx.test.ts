@@ -7,7 +7,11 @@ import type { CardImportResult, CharacterImport } from "./types";
 const iconPath = "assets/icon/images/main.png";
 
 function cardJson(assets: unknown[]): Uint8Array {
-  return jsonBytes({ spec: "chara_card_v3", spec_version: "3.0", data: { name: "Zipped", group_only_greetings: [], assets } });
+  return jsonBytes({
+    spec: "chara_card_v3",
+    spec_version: "3.0",
+    data: { name: "Zipped", group_only_greetings: [], assets },
+  });
 }
 
 function parseCharx(bytes: Uint8Array, limits = {}): CardImportResult {
@@ -39,7 +43,9 @@ describe("reading CHARX", () => {
     const result = character(parseCharx(archive));
     expect(result.sourceFormat).toBe("charx");
     expect(result.avatar).toEqual({ bytes: icon, mime: "image/png", width: 6, height: 3 });
-    expect(result.profile.card.assets).toEqual([{ type: "background", uri: "https://example.com/bg.png", name: "bg", ext: "png" }]);
+    expect(result.profile.card.assets).toEqual([
+      { type: "background", uri: "https://example.com/bg.png", name: "bg", ext: "png" },
+    ]);
     expect(result.warnings).toEqual(["Skipped 1 embedded assets besides the icon; Troupe keeps only the avatar"]);
   });
 
@@ -53,10 +59,14 @@ describe("reading CHARX", () => {
   });
 
   it("imports without an avatar when the icon is missing, and says so", () => {
-    const archive = charx({ "card.json": cardJson([{ type: "icon", uri: `embeded://${iconPath}`, name: "main", ext: "png" }]) });
+    const archive = charx({
+      "card.json": cardJson([{ type: "icon", uri: `embeded://${iconPath}`, name: "main", ext: "png" }]),
+    });
     const result = character(parseCharx(archive));
     expect(result.avatar).toBeUndefined();
-    expect(result.warnings).toEqual([`The icon points to ${iconPath}, which is not in the CHARX archive; imported without an avatar`]);
+    expect(result.warnings).toEqual([
+      `The icon points to ${iconPath}, which is not in the CHARX archive; imported without an avatar`,
+    ]);
   });
 
   it("reports a missing card.json precisely", () => {
@@ -94,7 +104,10 @@ describe("reading CHARX", () => {
   });
 
   it("stops inflating an entry that lies about its size (decompression bomb)", () => {
-    const padded = jsonBytes({ spec: "chara_card_v3", data: { name: "Bomb", description: " ".repeat(4 * 1024 * 1024) } });
+    const padded = jsonBytes({
+      spec: "chara_card_v3",
+      data: { name: "Bomb", description: " ".repeat(4 * 1024 * 1024) },
+    });
     const archive = withDeclaredSize(zipSync({ "card.json": padded }), "card.json", 1000);
     const started = performance.now();
     expect(errorOf(parseCharx(archive))).toEqual({
@@ -105,19 +118,23 @@ describe("reading CHARX", () => {
   });
 
   it("limits the number of files and detects damaged entries", () => {
-    const files = Object.fromEntries(Array.from({ length: 5 }, (_, index) => [`assets/${index}.txt`, new Uint8Array([index])]));
+    const files = Object.fromEntries(
+      Array.from({ length: 5 }, (_, index) => [`assets/${index}.txt`, new Uint8Array([index])]),
+    );
     expect(errorOf(parseCharx(charx({ "card.json": cardJson([]), ...files }), { maxArchiveEntries: 3 }))).toEqual({
       code: "payload_too_large:card_archive",
       message: "the CHARX archive has 6 files; the limit is 3",
     });
     const archive = zipSync({ "card.json": [cardJson([]), { level: 0 }] });
     const damaged = archive.slice();
-    damaged[40] ^= 0xff; // inside the stored card.json
+    damaged[40] = (damaged[40] ?? 0) ^ 0xff; // inside the stored card.json
     expect(errorOf(parseCharx(damaged))).toEqual({
       code: "unprocessable:card_archive",
       message: "the CHARX archive is damaged: card.json fails its checksum",
     });
-    expect(errorOf(parseCharx(archive.subarray(0, archive.length - 30))).message).toMatch(/^the CHARX archive is damaged/);
+    expect(errorOf(parseCharx(archive.subarray(0, archive.length - 30))).message).toMatch(
+      /^the CHARX archive is damaged/,
+    );
   });
 
   it("applies the image limits to the icon", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../schema";
-import { fixtureBytes, fixtureJson, jsonBytes } from "./fixtures/build";
+import { fixtureBytes, jsonBytes } from "./fixtures/build";
 import { parseCardFile } from "./index";
 import type { CardImportResult, CharacterImport, LorebookImport } from "./types";
 
@@ -23,7 +23,11 @@ function failure(result: CardImportResult) {
   return result.error;
 }
 
-const v2 = (data: Record<string, unknown>) => ({ spec: "chara_card_v2", spec_version: "2.0", data: { name: "Test", ...data } });
+const v2 = (data: Record<string, unknown>) => ({
+  spec: "chara_card_v2",
+  spec_version: "2.0",
+  data: { name: "Test", ...data },
+});
 
 describe("formats", () => {
   it("reads a V1 card and names the fields it ignores", () => {
@@ -69,7 +73,13 @@ describe("formats", () => {
     expect(v3Book.lorebook).toMatchObject({ name: "Coastal Towns", scanDepth: 3, recursiveScanning: true });
     expect(v3Book.repairs).toEqual([]);
 
-    const bare = lorebook(parse({ name: "Bare", extensions: {}, entries: [{ keys: ["a"], content: "A", extensions: {}, enabled: true, insertion_order: 1 }] }));
+    const bare = lorebook(
+      parse({
+        name: "Bare",
+        extensions: {},
+        entries: [{ keys: ["a"], content: "A", extensions: {}, enabled: true, insertion_order: 1 }],
+      }),
+    );
     expect(bare.lorebook.entries).toHaveLength(1);
 
     const world = lorebook(parseCardFile({ fileName: "dragons.json", bytes: fixtureBytes("world-info.json") }));
@@ -85,7 +95,13 @@ describe("formats", () => {
         selective: true,
         extensions: { probability: 100, depth: 4, group: "", position: 4 },
       }),
-      expect.objectContaining({ id: 1, secondaryKeys: ["storm"], enabled: false, position: "before_char", constant: true }),
+      expect.objectContaining({
+        id: 1,
+        secondaryKeys: ["storm"],
+        enabled: false,
+        position: "before_char",
+        constant: true,
+      }),
     ]);
     expect(world.repairs.join("\n")).toMatch(/object keyed by id/);
     expect(world.repairs.join("\n")).toMatch(/SillyTavern world-info entry fields/);
@@ -94,7 +110,14 @@ describe("formats", () => {
 
   it("reads Troupe-only fields from extensions.troupe and removes them from card.extensions", () => {
     const result = character(
-      parse(v2({ extensions: { other: 1, troupe: { age: "40", aliases: ["Al"], facts: [{ property: "p", value: "v" }], future: "kept" } } })),
+      parse(
+        v2({
+          extensions: {
+            other: 1,
+            troupe: { age: "40", aliases: ["Al"], facts: [{ property: "p", value: "v" }], future: "kept" },
+          },
+        }),
+      ),
     );
     expect(result.profile).toMatchObject({ age: "40", aliases: ["Al"], facts: [{ property: "p", value: "v" }] });
     expect(result.profile.card.extensions).toEqual({ other: 1, troupe: { future: "kept" } });
@@ -111,11 +134,21 @@ describe("repairs", () => {
   it("repairs a card that breaks the spec in the usual ways, and lists each repair", () => {
     const result = character(parseCardFile({ fileName: "wren.json", bytes: fixtureBytes("v2-wild.json") }));
     const { profile, tags, repairs } = result;
-    expect(profile).toMatchObject({ description: "", personality: "42", alternateGreetings: ["Hello there, traveler, welcome."] });
+    expect(profile).toMatchObject({
+      description: "",
+      personality: "42",
+      alternateGreetings: ["Hello there, traveler, welcome."],
+    });
     expect(tags).toEqual(["fantasy", "Elf"]);
     expect(profile.lorebook?.entries).toEqual([
       expect.objectContaining({ keys: ["sword", "blade"], insertionOrder: 5, enabled: true, position: "before_char" }),
-      expect.objectContaining({ enabled: true, insertionOrder: 100, position: "after_char", constant: false, extensions: { probability: 50 } }),
+      expect.objectContaining({
+        enabled: true,
+        insertionOrder: 100,
+        position: "after_char",
+        constant: false,
+        extensions: { probability: 50 },
+      }),
     ]);
     const text = repairs.join("\n");
     for (const expected of [
@@ -160,7 +193,10 @@ describe("repairs", () => {
 
   it("splits source at line breaks and converts millisecond dates", () => {
     const result = character(
-      parse({ spec: "chara_card_v3", data: { name: "S", source: "https://a.example/x,y\nhttps://b.example", creation_date: 1700000000123 } }),
+      parse({
+        spec: "chara_card_v3",
+        data: { name: "S", source: "https://a.example/x,y\nhttps://b.example", creation_date: 1700000000123 },
+      }),
     );
     expect(result.profile.card.source).toEqual(["https://a.example/x,y", "https://b.example"]);
     expect(result.profile.card.creationDate).toBe(1700000000);
@@ -184,7 +220,9 @@ describe("repairs", () => {
   it("decodes Windows-1252 text when the file is not UTF-8", () => {
     const text = JSON.stringify(v2({ description: "\u201cCaf\u00e9\u201d \u2013 ok" }));
     const bytes = new Uint8Array(
-      [...text].map((char) => ({ "\u201c": 0x93, "\u201d": 0x94, "\u2013": 0x96, "\u00e9": 0xe9 })[char] ?? char.charCodeAt(0)),
+      [...text].map(
+        (char) => ({ "\u201c": 0x93, "\u201d": 0x94, "\u2013": 0x96, "\u00e9": 0xe9 })[char] ?? char.charCodeAt(0),
+      ),
     );
     const result = character(parseCardFile({ fileName: "latin.json", bytes }));
     expect(result.profile.description).toBe("\u201cCaf\u00e9\u201d \u2013 ok");
@@ -201,14 +239,18 @@ describe("repairs", () => {
   });
 
   it("ignores trailing data after the JSON", () => {
-    const bytes = new TextEncoder().encode(`${JSON.stringify(v2({ description: 'a } tricky " string' }))}\u0000\u0000garbage{`);
+    const bytes = new TextEncoder().encode(
+      `${JSON.stringify(v2({ description: 'a } tricky " string' }))}\u0000\u0000garbage{`,
+    );
     const result = character(parseCardFile({ fileName: "trail.json", bytes }));
     expect(result.profile.description).toBe('a } tricky " string');
     expect(result.repairs.join()).toMatch(/Ignored 10 characters of extra data after the JSON/);
   });
 
   it("strips NUL and other control characters but keeps tabs, new lines and HTML", () => {
-    const result = character(parse(v2({ description: "a\u0000b\u0007c\td\ne\r\n<script>x</script>", scenario: "\u001b[31mred" })));
+    const result = character(
+      parse(v2({ description: "a\u0000b\u0007c\td\ne\r\n<script>x</script>", scenario: "\u001b[31mred" })),
+    );
     expect(result.profile.description).toBe("abc\td\ne\r\n<script>x</script>");
     expect(result.profile.scenario).toBe("[31mred");
     expect(result.repairs).toContain("Removed control characters (such as NUL) from description, scenario");
@@ -221,7 +263,17 @@ describe("repairs", () => {
           character_book: {
             extensions: {},
             scan_depth: "5000",
-            entries: [{ keys: ["k"], content: "c", extensions: {}, enabled: 0, insertion_order: 2.6, selective: "yes", position: "BEFORE" }],
+            entries: [
+              {
+                keys: ["k"],
+                content: "c",
+                extensions: {},
+                enabled: 0,
+                insertion_order: 2.6,
+                selective: "yes",
+                position: "BEFORE",
+              },
+            ],
           },
         }),
       ),
@@ -241,17 +293,19 @@ describe("failures", () => {
       code: "unprocessable:card_format",
       message: "this file is not a character card: it is not a PNG, a CHARX (zip) archive or JSON",
     });
-    expect(failure(parseCardFile({ fileName: "empty.json", bytes: new Uint8Array() })).message).toBe("the file is empty");
-    expect(failure(parseCardFile({ fileName: "a.jpg", bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]) })).message).toMatch(
-      /JPEG image, not a character card/,
+    expect(failure(parseCardFile({ fileName: "empty.json", bytes: new Uint8Array() })).message).toBe(
+      "the file is empty",
     );
+    expect(
+      failure(parseCardFile({ fileName: "a.jpg", bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]) })).message,
+    ).toMatch(/JPEG image, not a character card/);
   });
 
   it("reports invalid JSON, JSON that is not a card, and unknown specs", () => {
     const broken = failure(parseCardFile({ fileName: "b.json", bytes: new TextEncoder().encode('{"name": ') }));
     expect(broken.code).toBe("unprocessable:card_json");
-    expect(broken.message).toMatch(/^The card JSON is not valid JSON \(/);
-    expect(failure(parse([1, 2])).message).toBe("The card JSON is JSON but not an object");
+    expect(broken.message).toMatch(/^the card JSON is not valid JSON \(/);
+    expect(failure(parse([1, 2])).message).toBe("the card JSON is JSON but not an object");
     expect(failure(parse({ hello: "world" })).message).toMatch(/neither a character card nor a lorebook/);
     expect(failure(parse({ spec: "chara_card_v9", data: {} })).message).toMatch(/spec "chara_card_v9"/);
   });
@@ -262,7 +316,9 @@ describe("failures", () => {
       code: "unprocessable:card_field",
       message: "first_mes is 40,000 characters long; the limit is 32,000",
     });
-    const entry = failure(parse(v2({ character_book: { entries: [{ keys: ["k"], content: "y".repeat(LIMITS.lorebookEntryText + 1) }] } })));
+    const entry = failure(
+      parse(v2({ character_book: { entries: [{ keys: ["k"], content: "y".repeat(LIMITS.lorebookEntryText + 1) }] } })),
+    );
     expect(entry.message).toBe("character_book.entries[0].content is 16,001 characters long; the limit is 16,000");
     const greetings = failure(parse(v2({ alternate_greetings: Array.from({ length: 101 }, () => "hi") })));
     expect(greetings.message).toBe("alternate_greetings has 101 items; the limit is 100");
@@ -273,9 +329,18 @@ describe("failures", () => {
 
   it("enforces the file, JSON and lorebook limits", () => {
     const big = parseCardFile({ fileName: "big.json", bytes: new Uint8Array(26_528_000) });
-    expect(failure(big)).toEqual({ code: "payload_too_large:card_file", message: "file is 25.3 MB; the limit is 20 MB" });
-    const json = parseCardFile({ fileName: "j.json", bytes: jsonBytes(v2({ description: "x".repeat(2000) })) }, { maxJsonBytes: 1024 });
-    expect(failure(json)).toEqual({ code: "payload_too_large:card_json", message: "The card JSON is 2 KB; the limit is 1 KB" });
+    expect(failure(big)).toEqual({
+      code: "payload_too_large:card_file",
+      message: "file is 25.3 MB; the limit is 20 MB",
+    });
+    const json = parseCardFile(
+      { fileName: "j.json", bytes: jsonBytes(v2({ description: "x".repeat(2000) })) },
+      { maxJsonBytes: 1024 },
+    );
+    expect(failure(json)).toEqual({
+      code: "payload_too_large:card_json",
+      message: "the card JSON is 2 KB; the limit is 1 KB",
+    });
     const entries = Array.from({ length: LIMITS.lorebookEntries + 1 }, () => ({ keys: ["k"], content: "c" }));
     expect(failure(parse(v2({ character_book: { entries } })))).toEqual({
       code: "payload_too_large:card_lorebook",

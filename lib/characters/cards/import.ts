@@ -40,14 +40,13 @@ function importFile({ fileName, bytes }: CardFileInput, limits: CardLimits, repo
   switch (container) {
     case "json": {
       const json = parseJsonObject(bytes, "the card JSON", limits.maxJsonBytes, report);
-      const imported = importJson(json, fileName, limits, report);
-      return finish(fileName, imported, imported.kind === "character" ? imported.version : "v2", report);
+      return finish(fileName, importJson(json, fileName, limits, report), "json", report);
     }
     case "png":
       return importPng(fileName, bytes, limits, report);
     case "zip": {
       const { card, avatar } = readCharx(bytes, limits, report);
-      return finish(fileName, importJson(card, fileName, limits, report), "charx", report, avatar);
+      return finish(fileName, importJson(card, fileName, limits, report), "zip", report, avatar);
     }
     case "jpeg":
     case "gif":
@@ -84,8 +83,7 @@ function importPng(fileName: string, bytes: Uint8Array, limits: CardLimits, repo
         );
       }
       report.absorb(attempt);
-      const format = imported.kind === "character" && imported.version === "v3" ? "png-v3" : "png-v2";
-      return finish(fileName, imported, format, report, png.avatar);
+      return finish(fileName, imported, "png", report, png.avatar);
     } catch (error) {
       if (!(error instanceof CardImportError) || !isBrokenChunk(error)) throw error;
       if (broken) throw new CardImportError(broken.error.code, `${broken.error.message}, and ${error.message}`);
@@ -123,14 +121,16 @@ function importJson(
 function finish(
   fileName: string,
   imported: Imported,
-  sourceFormat: CardSourceFormat,
+  container: "json" | "png" | "zip",
   report: ImportReport,
   avatar?: CardAvatar,
 ): CardImportResult {
   const { repairs, warnings } = report;
-  if (imported.kind === "lorebook")
+  if (imported.kind === "lorebook") {
     return { ok: true, kind: "lorebook", fileName, lorebook: imported.lorebook, repairs, warnings };
-  const { profile, tags } = imported;
+  }
+  const { profile, tags, version } = imported;
+  const sourceFormat = sourceFormatOf(container, version);
   return {
     ok: true,
     kind: "character",
@@ -142,4 +142,10 @@ function finish(
     warnings,
     ...(avatar ? { avatar } : {}),
   };
+}
+
+function sourceFormatOf(container: "json" | "png" | "zip", version: CardVersion): CardSourceFormat {
+  if (container === "zip") return "charx";
+  if (container === "png") return version === "v3" ? "png-v3" : "png-v2";
+  return version;
 }

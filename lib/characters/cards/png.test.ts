@@ -10,7 +10,11 @@ import { placeholderAvatarPng } from "./placeholder-avatar";
 import type { CardImportResult, CharacterImport } from "./types";
 
 const v2Card = (name: string) => ({ spec: "chara_card_v2", spec_version: "2.0", data: { name } });
-const v3Card = (name: string) => ({ spec: "chara_card_v3", spec_version: "3.0", data: { name, group_only_greetings: [] } });
+const v3Card = (name: string) => ({
+  spec: "chara_card_v3",
+  spec_version: "3.0",
+  data: { name, group_only_greetings: [] },
+});
 
 function parsePng(bytes: Uint8Array, limits = {}): CardImportResult {
   return parseCardFile({ fileName: "card.png", bytes }, limits);
@@ -67,7 +71,9 @@ describe("reading PNG cards", () => {
       ["ccv3", Buffer.from("{ broken").toString("base64")],
       ["chara", base64Json(v2Card("Fallback"))],
     ]);
-    expect(character(parsePng(notJson)).warnings[0]).toMatch(/^The ccv3 chunk is broken \(The ccv3 chunk is not valid JSON/);
+    expect(character(parsePng(notJson)).warnings[0]).toMatch(
+      /^The ccv3 chunk is broken \(the ccv3 chunk is not valid JSON/,
+    );
   });
 
   it("fails clearly when every card chunk is broken", () => {
@@ -99,8 +105,12 @@ describe("reading PNG cards", () => {
 
   it("fails clearly on truncated and corrupt PNGs", () => {
     const png = pngWithText([["chara", base64Json(v2Card("T"))]]);
-    expect(errorOf(parsePng(png.subarray(0, png.length - 20))).message).toMatch(/^the PNG is truncated: its tEXt chunk/);
-    expect(errorOf(parsePng(png.subarray(0, 50))).message).toMatch(/^the PNG is truncated: its IDAT chunk at byte 33 claims \d+ bytes but only 5 bytes remain$/);
+    expect(errorOf(parsePng(png.subarray(0, png.length - 20))).message).toMatch(
+      /^the PNG is truncated: its tEXt chunk/,
+    );
+    expect(errorOf(parsePng(png.subarray(0, 50))).message).toMatch(
+      /^the PNG is truncated: its IDAT chunk at byte 33 claims \d+ bytes but only 5 bytes remain$/,
+    );
     const badLength = png.slice();
     new DataView(badLength.buffer).setUint32(33, 0xfffffff0);
     expect(errorOf(parsePng(badLength))).toMatchObject({ code: "unprocessable:card_png" });
@@ -114,7 +124,8 @@ describe("reading PNG cards", () => {
   it("warns about bad checksums but still reads the card", () => {
     const png = pngWithText([["chara", base64Json(v2Card("Crc"))]]);
     const damaged = png.slice();
-    damaged[damaged.length - 13] ^= 0xff; // last byte of the tEXt CRC, just before IEND
+    const crcByte = damaged.length - 13; // last byte of the tEXt CRC, just before IEND
+    damaged[crcByte] = (damaged[crcByte] ?? 0) ^ 0xff;
     const result = character(parsePng(damaged));
     expect(result.warnings).toEqual(["The PNG has chunks with wrong checksums (tEXt); the file may be damaged"]);
   });

@@ -15,12 +15,12 @@ export function parseJsonObject(
   if (bytes.length > maxBytes) {
     throw new CardImportError(
       "payload_too_large:card_json",
-      `${sentence(what)} is ${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)}`,
+      `${what} is ${formatBytes(bytes.length)}; the limit is ${formatBytes(maxBytes)}`,
     );
   }
   const value = parseAllowingTrailingData(decodeText(bytes, what, report), what, report);
   if (!isRecord(value)) {
-    throw new CardImportError("unprocessable:card_json", `${sentence(what)} is JSON but not an object`);
+    throw new CardImportError("unprocessable:card_json", `${what} is JSON but not an object`);
   }
   const cleaner = new StringCleaner();
   const clean = cleaner.clean(value, "", 0);
@@ -51,7 +51,7 @@ export function decodeText(bytes: Uint8Array, what: string, report: ImportReport
   }
 }
 
-export function sentence(text: string): string {
+function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -86,7 +86,7 @@ function parseAllowingTrailingData(text: string, what: string, report: ImportRep
       }
     }
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CardImportError("unprocessable:card_json", `${sentence(what)} is not valid JSON (${reason})`);
+    throw new CardImportError("unprocessable:card_json", `${what} is not valid JSON (${reason})`);
   }
 }
 

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { characterIdSchema } from "@/lib/characters/schema";
+import { IMPORT_LIMITS, importCardFiles } from "@/lib/characters/transfer";
+import { AppError } from "@/lib/errors";
+import { json, parseWith, route } from "@/lib/http";
+
+const fieldsSchema = z.object({ lorebookTarget: characterIdSchema.optional() });
+
+/** Bulk import: multipart `files` (many), optional `lorebookTarget`; one result per file. */
+export const POST = route(async (request) => {
+  const user = await requireUser();
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > IMPORT_LIMITS.requestBytes) {
+    throw new AppError(
+      "payload_too_large:import",
+      `The upload is over ${IMPORT_LIMITS.requestBytes / 1024 / 1024} MB.`,
+    );
+  }
+  if (!request.headers.get("content-type")?.includes("multipart/form-data")) {
+    throw new AppError("bad_request:content_type", "Send the files as multipart/form-data in the `files` field.");
+  }
+  const form = await request.formData().catch(() => {
+    throw new AppError("bad_request:form", "The upload could not be read as a form.");
+  });
+  const target = form.get("lorebookTarget");
+  const fields = parseWith(fieldsSchema, { lorebookTarget: typeof target === "string" && target ? target : undefined });
+  const files = await Promise.all(
+    form
+      .getAll("files")
+      .filter((entry): entry is File => typeof entry !== "string")
+      .map(async (file) => ({ fileName: file.name || "unnamed", bytes: new Uint8Array(await file.arrayBuffer()) })),
+  );
+  const results = await importCardFiles(user, files, fields);
+  const imported = results.filter((result) => result.ok).length;
+  // 200 when anything went in; 422 when every file failed, so scripts can tell.
+  return json({ imported, failed: results.length - imported, results }, { status: imported > 0 ? 200 : 422 });
+});

@@ -1,0 +1,42 @@
+// Shared pieces of the benchmark scripts: a throwaway database, timing, and the result row
+// every benchmark returns so `npm run bench` can print one table.
+import { createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
+import { migrateDeploy } from "@/lib/db/migrate";
+
+export type Measure = { measure: string; figure: number; unit: string; target: string; pass: boolean };
+
+export type Benchmark = { name: string; description: string; run: () => Promise<Measure[]> };
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/** Time `fn` `iterations` times after `warmup` untimed runs; milliseconds per run. */
+export async function timeIt(fn: () => Promise<unknown>, iterations: number, warmup = 5): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    await fn();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/** Run `body` against a fresh migrated database on the embedded server, then drop it. */
+export async function withScratchDatabase<T>(prefix: string, body: () => Promise<T>): Promise<T> {
+  delete process.env.DATABASE_URL;
+  await startEmbedded();
+  const scratch = await createScratchDatabase(prefix);
+  try {
+    await migrateDeploy(scratch.url, true);
+    process.env.DATABASE_URL = scratch.url;
+    return await body();
+  } finally {
+    const { db } = await import("@/lib/db");
+    await db.$disconnect();
+    await dropDatabase(scratch.name);
+  }
+}
