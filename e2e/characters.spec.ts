@@ -98,3 +98,64 @@ test.describe("characters", () => {
     expect(alerted).toBe(false);
   });
 });
+
+test.describe("character cards", () => {
+  test("bulk import: a PNG card and a broken card in one go; one imported, one reported", async ({ page }) => {
+    // A PNG card as another user's Troupe exports it.
+    const maker = await page.context().browser()?.newPage();
+    if (!maker) throw new Error("no browser");
+    await new AuthPage(maker).signInAs(testUser("bob"));
+    const created = await maker.request.post("/api/characters", {
+      data: { profile: { name: "Pixel Piper", description: "Plays a tin whistle." }, tags: ["music"] },
+    });
+    const { id } = await created.json();
+    const png = await (await maker.request.get(`/api/characters/${id}/export?format=png`)).body();
+    await maker.close();
+    await new AuthPage(page).signInAs(testUser("alice"));
+    await page.goto("/characters/import");
+    await page.getByTestId("import-input").setInputFiles([
+      { name: "piper.png", mimeType: "image/png", buffer: Buffer.from(png) },
+      { name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"spec": "chara_card_v2", "data": ') },
+    ]);
+    const results = page.getByTestId("import-result");
+    await expect(results).toHaveCount(2);
+    await expect(results.nth(0)).toHaveAttribute("data-ok", "true");
+    await expect(results.nth(0)).toContainText("Imported Pixel Piper");
+    await expect(results.nth(1)).toHaveAttribute("data-ok", "false");
+    await expect(results.nth(1)).toContainText("broken.json");
+    await results.nth(0).getByRole("link", { name: "Open Pixel Piper" }).click();
+    await expect(page.getByTestId("character-name")).toHaveText("Pixel Piper");
+  });
+
+  test("export a PNG card and import it back unchanged", async ({ page }) => {
+    await new AuthPage(page).signInAs(testUser("alice"));
+    const id = await new CharacterEditorPage(page).create({ name: "Round Trip Rook", description: "Keeps ravens.", tags: "birds" });
+    await page.getByTestId("export-menu").click();
+    const downloadPromise = page.waitForEvent("download");
+    await page.getByTestId("export-png").click();
+    const download = await downloadPromise;
+    expect(download.suggestedFilename()).toBe("Round Trip Rook.png");
+    const path = await download.path();
+
+    await page.goto("/characters/import");
+    await page.getByTestId("import-input").setInputFiles(path);
+    await expect(page.getByTestId("import-result")).toContainText("Imported Round Trip Rook (png-v3)");
+    const mine = await (await page.request.get("/api/characters?q=round%20trip%20rook")).json();
+    expect(mine.total).toBe(2);
+    const [a, b] = await Promise.all(mine.items.map(async (item: { id: string }) => (await page.request.get(`/api/characters/${item.id}`)).json()));
+    expect(a.profile).toEqual(b.profile);
+    expect(a.tags).toEqual(b.tags);
+    expect([a.id, b.id]).toContain(id);
+  });
+
+  test("API import with only bad files answers 422 with a reason per file", async ({ page }) => {
+    await new AuthPage(page).signInAs(testUser("bob"));
+    const response = await page.request.post("/api/characters/import", {
+      multipart: { files: { name: "nope.txt", mimeType: "text/plain", buffer: Buffer.from("hello") } },
+    });
+    expect(response.status()).toBe(422);
+    const body = await response.json();
+    expect(body.results[0]).toMatchObject({ ok: false, fileName: "nope.txt" });
+    expect(body.results[0].error.message).toMatch(/not a character card/);
+  });
+});
