@@ -20,6 +20,9 @@ const appEnv = (port: number, llmBaseUrl: string | null): Record<string, string>
   ADMIN_EMAIL: "",
   ADMIN_PASSWORD: "",
   NEXT_TELEMETRY_DISABLED: "1",
+  // Short, so a hung model server is reported within the test's patience.
+  CHAT_FIRST_TOKEN_TIMEOUT_MS: "5000",
+  CHAT_IDLE_TIMEOUT_MS: "2500",
 });
 
 const app = (port: number, llmBaseUrl: string | null) => ({

@@ -13,6 +13,7 @@ import {
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
 import { toast } from "@/components/ui/toast";
+import { StartChatButton } from "@/components/chat/start-chat-button";
 import { deleteCharacterAction, forkCharacterAction } from "@/lib/characters/actions";
 import { AvatarUpload } from "./avatar-upload";
 
@@ -28,11 +29,13 @@ export function CharacterActions({
   name,
   canEdit,
   canFork,
+  canChat,
 }: {
   id: string;
   name: string;
   canEdit: boolean;
   canFork: boolean;
+  canChat: boolean;
 }) {
   const router = useRouter();
   const [forking, startFork] = useTransition();
@@ -61,8 +64,9 @@ export function CharacterActions({
 
   return (
     <div className="flex flex-wrap gap-2">
+      <StartChatButton characterId={id} disabled={!canChat} />
       {canEdit ? (
-        <Button asChild size="sm">
+        <Button asChild size="sm" variant="outline">
           <Link href={`/characters/${id}/edit`} data-testid="edit-character">
             <Pencil aria-hidden className="size-4" /> Edit
           </Link>

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { loadDotEnv } from "@/lib/paths";
 import { registerCharactersCommands } from "./characters";
+import { registerChatCommand } from "./chat";
 import { registerDbCommands } from "./db";
 import { registerDoctorCommand } from "./doctor";
 import { describeError } from "./output";
@@ -20,6 +21,7 @@ const program = new Command()
 registerDoctorCommand(program);
 registerUsersCommands(program);
 registerCharactersCommands(program);
+registerChatCommand(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

@@ -1,6 +1,7 @@
 // Every job kind Troupe runs in the background: a payload schema and a handler.
 import type { JobHelpers } from "graphile-worker";
 import { z } from "zod";
+import { failStaleStreams } from "@/lib/chat/queries";
 import { purgeExpiredRateLimits } from "@/lib/rate-limit";
 
 type TaskDefinition<S extends z.ZodType> = {
@@ -21,10 +22,18 @@ export const TASKS = {
       helpers.logger.info(`purged ${removed} expired rate-limit bucket(s)`);
     },
   }),
+  /** Marks replies whose generating process died mid-stream as failed (partial text kept). */
+  "maintenance:fail_stale_streams": defineTask({
+    schema: z.object({}).loose(),
+    async run(_payload, helpers) {
+      const failed = await failStaleStreams();
+      if (failed > 0) helpers.logger.info(`marked ${failed} interrupted reply(ies) as failed`);
+    },
+  }),
 };
 
 export type TaskName = keyof typeof TASKS;
 export type TaskPayload<N extends TaskName> = z.infer<(typeof TASKS)[N]["schema"]>;
 
-/** Hourly housekeeping, in graphile-worker's crontab syntax. */
-export const CRONTAB = "0 * * * * maintenance:purge_rate_limits";
+/** Housekeeping, in graphile-worker's crontab syntax. */
+export const CRONTAB = ["0 * * * * maintenance:purge_rate_limits", "* * * * * maintenance:fail_stale_streams"].join("\n");

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import { ConsentToggle } from "@/components/settings/consent-toggle";
 import { DeleteAccount } from "@/components/settings/delete-account";
+import { PersonaForm } from "@/components/settings/persona-form";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireUserPage } from "@/lib/auth/session";
+import { getPersona } from "@/lib/chat/queries";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requireUserPage("/settings");
+  const persona = await getPersona(user);
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
@@ -19,6 +22,15 @@ export default async function SettingsPage() {
             {user.createdAt.toLocaleDateString()}
           </CardDescription>
         </CardHeader>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Your persona</CardTitle>
+          <CardDescription>Who you are in chats, unless a chat sets its own.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <PersonaForm initial={persona} />
+        </CardContent>
       </Card>
       <Card>
         <CardHeader>

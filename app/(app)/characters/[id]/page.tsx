@@ -10,6 +10,7 @@ import { splitExamples } from "@/lib/characters/prompt";
 import { getCharacterForViewer } from "@/lib/characters/queries";
 import { characterIdSchema } from "@/lib/characters/schema";
 import { isAppError } from "@/lib/errors";
+import { defaultModelConfig } from "@/lib/llm/config";
 
 export const metadata: Metadata = { title: "Character" };
 
@@ -32,6 +33,7 @@ export default async function CharacterPage({ params }: { params: Promise<{ id: 
     throw error;
   });
   const { profile } = character;
+  const modelConnected = defaultModelConfig() !== null;
   const identity = [
     ["Nickname", profile.nickname],
     ["Age", profile.age],
@@ -94,6 +96,7 @@ export default async function CharacterPage({ params }: { params: Promise<{ id: 
             name={character.name}
             canEdit={character.canEdit}
             canFork={character.deletedAt === null && character.ownerId !== user.id}
+            canChat={character.deletedAt === null && modelConnected}
           />
         </div>
       </header>

@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { CharacterAvatar } from "@/components/characters/character-tile";
+import { ChatSettings } from "@/components/chat/chat-settings";
+import { ChatView } from "@/components/chat/chat-view";
+import { requireUserPage } from "@/lib/auth/session";
+import { conversationPersona, getOwnConversation, loadState } from "@/lib/chat/queries";
+import { isAppError } from "@/lib/errors";
+import { defaultModelConfig } from "@/lib/llm/config";
+
+export const metadata: Metadata = { title: "Chat" };
+
+export default async function ChatPage({ params }: { params: Promise<{ conversationId: string }> }) {
+  const { conversationId } = await params;
+  const user = await requireUserPage(`/chat/${conversationId}`);
+  if (!z.uuid().safeParse(conversationId).success) notFound();
+  const conversation = await getOwnConversation(user, conversationId).catch((error) => {
+    if (isAppError(error) && error.status === 404) notFound();
+    throw error;
+  });
+  const [state, persona] = await Promise.all([loadState(conversation.id, conversation.selectedRootId), conversationPersona(user, conversation)]);
+  const characterName = conversation.profile.nickname || conversation.profile.name;
+  return (
+    <div className="mx-auto max-w-3xl space-y-4">
+      <header className="flex items-center gap-3">
+        <CharacterAvatar id={conversation.character.id} avatarId={conversation.character.avatarId} name={characterName} size={40} />
+        <div className="min-w-0 flex-1">
+          <h1 className="truncate font-semibold" data-testid="chat-title">
+            {conversation.title}
+          </h1>
+          <p className="truncate text-xs text-muted-foreground">
+            <Link href={`/characters/${conversation.character.id}`} className="hover:underline">
+              {conversation.character.name}
+            </Link>{" "}
+            v{conversation.characterVersion.number} · {conversation.modelId}
+          </p>
+        </div>
+        <ChatSettings
+          conversationId={conversation.id}
+          title={conversation.title}
+          modelId={conversation.modelId}
+          sampling={conversation.sampling}
+          personaName={conversation.personaName}
+          personaDescription={conversation.personaDescription}
+        />
+      </header>
+      <ChatView
+        conversationId={conversation.id}
+        initial={state}
+        characterName={characterName}
+        userName={persona.name}
+        readOnly={conversation.readOnly}
+        modelConnected={defaultModelConfig() !== null}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { getOwnConversation } from "@/lib/chat/queries";
+import { continueSchema } from "@/lib/chat/schema";
+import { chatEventResponse } from "@/lib/chat/sse";
+import { generateReply } from "@/lib/chat/stream";
+import { parseJsonBody, parseWith, route } from "@/lib/http";
+
+const idSchema = z.uuid({ error: "Not a conversation id." });
+
+/** Ask the model to keep writing the given reply. */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, continueSchema);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  return chatEventResponse(request, (signal) => generateReply(user, conversation, { kind: "continue", ...body }, signal));
+});

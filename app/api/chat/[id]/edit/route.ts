@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { editAssistantMessage, getMessage, getOwnConversation } from "@/lib/chat/queries";
+import { editMessageSchema } from "@/lib/chat/schema";
+import { chatEventResponse } from "@/lib/chat/sse";
+import { generateReply } from "@/lib/chat/stream";
+import { AppError } from "@/lib/errors";
+import { json, parseJsonBody, parseWith, route } from "@/lib/http";
+
+const idSchema = z.uuid({ error: "Not a conversation id." });
+const bodySchema = editMessageSchema.extend({ clientRequestId: z.string().min(8).max(64).optional() });
+
+/**
+ * Edit a message. A user message becomes a new branch (a sibling) and the reply streams as
+ * Server-Sent Events; an assistant reply becomes an edited sibling (the original is kept).
+ */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, bodySchema, 64 * 1024);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  if (conversation.readOnly) throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
+  const original = await getMessage(conversation.id, body.messageId);
+  if (original.role === "ASSISTANT") {
+    const edited = await editAssistantMessage(conversation.id, original.id, body.content);
+    return json({ id: edited.id }, { status: 201 });
+  }
+  if (!body.clientRequestId) throw new AppError("bad_request:client_request_id", "clientRequestId is required to edit a user message.");
+  return chatEventResponse(request, (signal) =>
+    generateReply(user, conversation, { kind: "send", content: body.content, clientRequestId: body.clientRequestId ?? "", parentId: original.parentId }, signal),
+  );
+});

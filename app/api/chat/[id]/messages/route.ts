@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { getOwnConversation } from "@/lib/chat/queries";
+import { sendMessageSchema } from "@/lib/chat/schema";
+import { chatEventResponse } from "@/lib/chat/sse";
+import { generateReply } from "@/lib/chat/stream";
+import { parseJsonBody, parseWith, route } from "@/lib/http";
+
+const idSchema = z.uuid({ error: "Not a conversation id." });
+
+/** Send a user message and stream the reply as Server-Sent Events. */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, sendMessageSchema, 64 * 1024);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  return chatEventResponse(request, (signal) => generateReply(user, conversation, { kind: "send", ...body }, signal));
+});

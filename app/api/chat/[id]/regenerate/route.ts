@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { getOwnConversation } from "@/lib/chat/queries";
+import { regenerateSchema } from "@/lib/chat/schema";
+import { chatEventResponse } from "@/lib/chat/sse";
+import { generateReply } from "@/lib/chat/stream";
+import { parseJsonBody, parseWith, route } from "@/lib/http";
+
+const idSchema = z.uuid({ error: "Not a conversation id." });
+
+/** Another reply to the same user message: a new swipe. */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, regenerateSchema);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  return chatEventResponse(request, (signal) => generateReply(user, conversation, { kind: "regenerate", ...body }, signal));
+});

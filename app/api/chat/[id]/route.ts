@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { deleteConversation, getOwnConversation, loadState, updateConversation } from "@/lib/chat/queries";
+import { conversationSettingsSchema } from "@/lib/chat/schema";
+import { json, parseJsonBody, parseWith, route } from "@/lib/http";
+
+type Context = { params: Promise<{ id: string }> };
+const idSchema = z.uuid({ error: "Not a conversation id." });
+
+export const GET = route<Context>(async (_request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  return json({
+    id: conversation.id,
+    title: conversation.title,
+    modelId: conversation.modelId,
+    sampling: conversation.sampling,
+    characterId: conversation.characterId,
+    characterVersion: conversation.characterVersion.number,
+    readOnly: conversation.readOnly,
+    ...(await loadState(conversation.id, conversation.selectedRootId)),
+  });
+});
+
+export const PATCH = route<Context>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, conversationSettingsSchema);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  const updated = await updateConversation(conversation.id, body, conversation.sampling);
+  return json({ id: updated.id, title: updated.title, modelId: updated.modelId, settings: updated.settings });
+});
+
+export const DELETE = route<Context>(async (_request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const user = await requireUser();
+  await getOwnConversation(user, id);
+  await deleteConversation(id);
+  return new Response(null, { status: 204 });
+});

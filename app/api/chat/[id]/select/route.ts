@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { getOwnConversation, selectMessage } from "@/lib/chat/queries";
+import { selectMessageSchema } from "@/lib/chat/schema";
+import { json, parseJsonBody, parseWith, route } from "@/lib/http";
+
+const idSchema = z.uuid({ error: "Not a conversation id." });
+
+/** Swipe: continue the chat from this message instead of its siblings. */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const id = parseWith(idSchema, (await params).id);
+  const body = await parseJsonBody(request, selectMessageSchema);
+  const user = await requireUser();
+  const conversation = await getOwnConversation(user, id);
+  await selectMessage(conversation.id, body.messageId);
+  return json({ ok: true });
+});

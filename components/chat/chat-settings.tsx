@@ -1,0 +1,127 @@
+"use client";
+
+import { Settings2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/textarea";
+import { toast } from "@/components/ui/toast";
+import { deleteChatAction, updateChatSettingsAction } from "@/lib/chat/actions";
+import type { Sampling } from "@/lib/chat/schema";
+
+const NUMBERS: { key: keyof Sampling; label: string; step: number; hint: string }[] = [
+  { key: "temperature", label: "Temperature", step: 0.05, hint: "0–2; higher is more varied." },
+  { key: "top_p", label: "Top P", step: 0.01, hint: "0–1." },
+  { key: "top_k", label: "Top K", step: 1, hint: "-1 turns it off." },
+  { key: "min_p", label: "Min P", step: 0.01, hint: "0–1." },
+  { key: "repetition_penalty", label: "Repetition penalty", step: 0.01, hint: "1 = none." },
+  { key: "max_tokens", label: "Max reply tokens", step: 16, hint: "16–8192." },
+];
+
+export function ChatSettings(props: {
+  conversationId: string;
+  title: string;
+  modelId: string;
+  sampling: Sampling;
+  personaName: string | null;
+  personaDescription: string | null;
+}) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [title, setTitle] = useState(props.title);
+  const [modelId, setModelId] = useState(props.modelId);
+  const [sampling, setSampling] = useState(props.sampling);
+  const [personaName, setPersonaName] = useState(props.personaName ?? "");
+  const [personaDescription, setPersonaDescription] = useState(props.personaDescription ?? "");
+  const [pending, start] = useTransition();
+
+  function save() {
+    start(async () => {
+      const result = await updateChatSettingsAction(props.conversationId, {
+        title,
+        modelId,
+        sampling,
+        personaName: personaName.trim() || null,
+        personaDescription: personaName.trim() ? personaDescription : null,
+      });
+      if (!result.ok) {
+        const fields = result.error.fields ? Object.entries(result.error.fields).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
+        toast({ title: "Settings not saved", description: fields || result.error.message, variant: "error" });
+        return;
+      }
+      toast({ title: "Chat settings saved", variant: "success" });
+      setOpen(false);
+      router.refresh();
+    });
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        <Button variant="outline" size="sm" data-testid="chat-settings">
+          <Settings2 aria-hidden className="size-4" /> Settings
+        </Button>
+      </DialogTrigger>
+      <DialogContent className="max-w-lg">
+        <DialogHeader>
+          <DialogTitle>Chat settings</DialogTitle>
+          <DialogDescription>Apply to the next replies in this chat.</DialogDescription>
+        </DialogHeader>
+        <div className="space-y-4">
+          <Field label="Title" htmlFor="chat-title">
+            <Input id="chat-title" value={title} maxLength={120} onChange={(event) => setTitle(event.target.value)} />
+          </Field>
+          <Field label="Model" htmlFor="chat-model" hint="The served model id (base or LoRA adapter).">
+            <Input id="chat-model" value={modelId} onChange={(event) => setModelId(event.target.value)} />
+          </Field>
+          <div className="grid grid-cols-2 gap-3">
+            {NUMBERS.map(({ key, label, step, hint }) => (
+              <Field key={key} label={label} htmlFor={`sampling-${key}`} hint={hint}>
+                <Input
+                  id={`sampling-${key}`}
+                  type="number"
+                  step={step}
+                  value={sampling[key]}
+                  onChange={(event) => setSampling({ ...sampling, [key]: Number(event.target.value) })}
+                  data-testid={`sampling-${key}`}
+                />
+              </Field>
+            ))}
+          </div>
+          <Field label="Your name in this chat" htmlFor="persona-name" hint="Empty = your default persona.">
+            <Input id="persona-name" value={personaName} maxLength={80} onChange={(event) => setPersonaName(event.target.value)} />
+          </Field>
+          {personaName.trim() ? (
+            <Field label="Who you are in this chat" htmlFor="persona-description">
+              <Textarea id="persona-description" rows={3} value={personaDescription} onChange={(event) => setPersonaDescription(event.target.value)} />
+            </Field>
+          ) : null}
+        </div>
+        <DialogFooter className="sm:justify-between">
+          <ConfirmDialog
+            trigger={
+              <Button variant="ghost" type="button" data-testid="delete-chat">
+                Delete chat
+              </Button>
+            }
+            title="Delete this chat?"
+            description="The conversation disappears from your list."
+            confirmLabel="Delete"
+            destructive
+            onConfirm={async () => {
+              const result = await deleteChatAction(props.conversationId);
+              if (result && !result.ok) toast({ title: "Not deleted", description: result.error.message, variant: "error" });
+            }}
+          />
+          <Button onClick={save} loading={pending} data-testid="save-chat-settings">
+            Save
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,244 @@
+// The chat prompt, built so that consecutive turns share a byte-identical prefix: vLLM's automatic
+// prefix caching only reuses KV blocks chained from the very first token, so anything that moves
+// near the top of the prompt costs a full recompute. The rules that keep it stable:
+//
+// 1. Order: system = the character block (system prompt or the card's override, constant lore,
+//    profile, scenario, persona, example dialogues); then the history; then the post-history
+//    instructions, appended to the last message after a blank line. That tail moves every turn,
+//    so it is left out of `rendered` (the cacheable part) but included in `promptHash`.
+// 2. {{char}}/{{user}} (and <BOT>/<USER>) are resolved in history messages too: greetings carry them.
+// 3. Budget = maxModelLen − maxOutputTokens − safetyTokens. Examples go before history, and all
+//    at once: pruning them one by one would change the prefix again and again.
+// 4. History is cut in blocks, never a message per turn. Block size = ¼ of the history budget;
+//    the possible cuts are where the running token count from the very first message crosses a
+//    multiple of it. Old messages' counts never change, so those cut points stay put as the chat
+//    grows, and the smallest one that fits only moves forward, a block at a time. The last
+//    message is always kept.
+// 5. Key-triggered lore (./lorebook.ts) is attached once, in front of a user message, at its first
+//    trigger inside the kept window: a message's rendering changes only when the window moves.
+// 6. Deterministic: no timestamps, no randomness; the same input gives byte-identical output.
+// 7. Mode "continue": the assistant message being continued stays last and unchanged; the
+//    post-history tail goes on the last user message before it (omitted when there is none in
+//    the window). The prompt then equals the one that produced the message, plus the message,
+//    so the cache from that request still hits.
+import { createHash } from "node:crypto";
+import {
+  displayName,
+  renderCharacterBlock,
+  renderPostHistory,
+  resolveMacros,
+  splitExamples,
+} from "@/lib/characters/prompt";
+import type { Profile } from "@/lib/characters/schema";
+import { AppError } from "@/lib/errors";
+import { estimateTokens, TOKENS_PER_MESSAGE } from "@/lib/llm/tokens";
+import { compileLorebook, findTriggers, type LorePlacement, placeLore } from "./lorebook";
+
+/** Stored on every reply; bump on any change to how a prompt is rendered. */
+export const PROMPT_TEMPLATE_VERSION = "chat-prompt@1";
+
+/** Tokenizers disagree a little; the budget keeps this margin unless told otherwise. */
+export const DEFAULT_SAFETY_TOKENS = 64;
+
+/** The history budget is cut into this many blocks (rule 4). */
+export const HISTORY_BLOCKS = 4;
+
+export type ChatRole = "user" | "assistant";
+export type HistoryMessage = { id: string; role: ChatRole; content: string };
+export type PromptMessage = { role: ChatRole; content: string };
+
+export type BuildPromptInput = {
+  profile: Profile;
+  /** {{user}} resolves to `name`; `description` is shown to the model as who {{user}} is. */
+  persona: { name: string; description: string };
+  /**
+   * The active path, oldest first (it may start with the greeting). For "reply" the last message
+   * is the user turn being answered; for "continue" it is the assistant message to continue.
+   */
+  history: HistoryMessage[];
+  budget: { maxModelLen: number; maxOutputTokens: number; safetyTokens?: number };
+  /** Defaults to `estimateTokens`; TOKENS_PER_MESSAGE is added for each message's markup. */
+  countTokens?: (text: string) => number;
+  mode?: "reply" | "continue";
+};
+
+export type BuiltPrompt = {
+  /** The character block (the AI SDK's `system`). */
+  system: string;
+  /** The kept history with lore and macros applied and the post-history tail appended. */
+  messages: PromptMessage[];
+  /** Canonical serialization of system + messages without the post-history tail: the cacheable part. */
+  rendered: string;
+  /** sha256 of the canonical serialization of what the model saw, tail included. */
+  promptHash: string;
+  templateVersion: string;
+  stats: {
+    droppedMessages: number;
+    examplesKept: number;
+    examplesTotal: number;
+    loreEntryIds: (string | number)[];
+    estimatedTokens: number;
+    budgetTokens: number;
+  };
+};
+
+/**
+ * The message indices where the running token count (from message 0) crosses a multiple of
+ * `blockSize`, plus 0: the only places history may be cut. Depends only on the counts before each
+ * index, so the candidates of a growing history never change.
+ */
+export function cutCandidates(messageTokens: number[], blockSize: number): number[] {
+  const candidates = [0];
+  let before = 0;
+  messageTokens.forEach((tokens, index) => {
+    const after = before + tokens;
+    if (index + 1 < messageTokens.length && Math.floor(after / blockSize) > Math.floor(before / blockSize)) {
+      candidates.push(index + 1);
+    }
+    before = after;
+  });
+  return candidates;
+}
+
+/** Share of turns (from the 2nd on) whose `rendered` starts with the previous turn's, byte for byte. */
+export function prefixStability(rendered: string[]): number {
+  if (rendered.length < 2) return 1;
+  let extended = 0;
+  for (let turn = 1; turn < rendered.length; turn++) {
+    if (rendered[turn]?.startsWith(rendered[turn - 1] ?? "")) extended += 1;
+  }
+  return extended / (rendered.length - 1);
+}
+
+function serialize(system: string, messages: PromptMessage[]): string {
+  return [`<|system|>\n${system}`, ...messages.map((message) => `<|${message.role}|>\n${message.content}`)].join("\n");
+}
+
+function checkHistory(history: HistoryMessage[], mode: "reply" | "continue"): void {
+  const last = history.at(-1);
+  if (!last) throw new AppError("bad_request:prompt", "There is no message to answer yet.");
+  if (mode === "reply" && last.role !== "user") {
+    throw new AppError("bad_request:prompt", "A reply needs the user's message last.");
+  }
+  if (mode === "continue" && last.role !== "assistant") {
+    throw new AppError("bad_request:prompt", "Only a character's message can be continued.");
+  }
+}
+
+type ResolvedMessage = PromptMessage & { tokens: number };
+
+/** A candidate window: the kept messages from `start` as sent (tail not yet added) and their cost. */
+type HistoryWindow = {
+  start: number;
+  messages: PromptMessage[];
+  /** Index in `messages` that gets the post-history tail, or null. */
+  tailAt: number | null;
+  loreEntryIds: (string | number)[];
+  tokens: number;
+};
+
+export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
+  const { profile, persona, history, budget } = input;
+  const mode = input.mode ?? "reply";
+  const countTokens = input.countTokens ?? estimateTokens;
+  checkHistory(history, mode);
+
+  const charName = displayName(profile);
+  const resolve = (text: string) => resolveMacros(text, charName, persona.name);
+  const context = { userName: persona.name, userPersona: persona.description };
+  const budgetTokens = budget.maxModelLen - budget.maxOutputTokens - (budget.safetyTokens ?? DEFAULT_SAFETY_TOKENS);
+  const postHistory = renderPostHistory(profile, context);
+  const messageCost = (content: string) => countTokens(content) + TOKENS_PER_MESSAGE;
+  const withTail = (content: string) => (postHistory ? `${content}\n\n${postHistory}` : content);
+
+  const resolved: ResolvedMessage[] = history.map(({ role, content }) => {
+    const text = resolve(content);
+    return { role, content: text, tokens: messageCost(text) };
+  });
+  const lastIndex = resolved.length - 1;
+  const messageTokens = resolved.map((message) => message.tokens);
+  // Lore and the tail only add tokens, so a window whose bare messages already overflow is passed
+  // over without placing lore: only the last few candidate windows get counted in full.
+  const bareTokensFrom = messageTokens.map(() => 0);
+  for (let i = lastIndex, sum = 0; i >= 0; i--) {
+    sum += messageTokens[i] ?? 0;
+    bareTokensFrom[i] = sum;
+  }
+  const tailIndex =
+    mode === "reply" ? lastIndex : resolved.findLastIndex((message, i) => message.role === "user" && i < lastIndex);
+  const lorebook = compileLorebook(profile.lorebook, { resolveMacros: resolve, countTokens });
+  const roles = resolved.map((message) => message.role);
+  const triggers = findTriggers(
+    lorebook,
+    resolved.map((message) => message.content),
+  );
+
+  const windowFrom = (start: number, lore: LorePlacement): HistoryWindow => {
+    let tokens = 0;
+    const messages = resolved.slice(start).map((message, offset) => {
+      const index = start + offset;
+      const content = `${lore.prefixes.get(index) ?? ""}${message.content}`;
+      const sent = index === tailIndex ? withTail(content) : content;
+      // Only messages that gained lore or the tail need counting again.
+      tokens += sent === message.content ? message.tokens : messageCost(sent);
+      return { role: message.role, content };
+    });
+    const tailAt = postHistory && tailIndex >= start ? tailIndex - start : null;
+    return { start, messages, tailAt, loreEntryIds: lore.entryIds, tokens };
+  };
+  const windowWithLore = (start: number) => windowFrom(start, placeLore(lorebook, triggers, roles, start));
+
+  const examplesTotal = splitExamples(profile.exampleDialogues).length;
+  const assemble = (system: string, window: HistoryWindow, examplesKept: number): BuiltPrompt => {
+    const messages = window.messages.map((message, offset) =>
+      offset === window.tailAt ? { ...message, content: withTail(message.content) } : message,
+    );
+    return {
+      system,
+      messages,
+      rendered: serialize(system, window.messages),
+      promptHash: createHash("sha256").update(serialize(system, messages)).digest("hex"),
+      templateVersion: PROMPT_TEMPLATE_VERSION,
+      stats: {
+        droppedMessages: window.start,
+        examplesKept,
+        examplesTotal,
+        loreEntryIds: window.loreEntryIds,
+        estimatedTokens: messageCost(system) + window.tokens,
+        budgetTokens,
+      },
+    };
+  };
+
+  const fullSystem = renderCharacterBlock(profile, context);
+  const fullSystemTokens = messageCost(fullSystem);
+  if (fullSystemTokens + (bareTokensFrom[0] ?? 0) <= budgetTokens) {
+    const everything = windowWithLore(0);
+    if (fullSystemTokens + everything.tokens <= budgetTokens) return assemble(fullSystem, everything, examplesTotal);
+  }
+
+  const system = examplesTotal > 0 ? renderCharacterBlock(profile, { ...context, exampleLimit: 0 }) : fullSystem;
+  const systemTokens = messageCost(system);
+  const historyBudget = budgetTokens - systemTokens;
+  const blockSize = Math.max(1, Math.floor(historyBudget / HISTORY_BLOCKS));
+  const pick = (window: HistoryWindow) => assemble(system, window, 0);
+  const fitsBare = (start: number) => (bareTokensFrom[start] ?? 0) <= historyBudget;
+  for (const start of cutCandidates(messageTokens, blockSize).filter(fitsBare)) {
+    const window = windowWithLore(start);
+    if (window.tokens <= historyBudget) return pick(window);
+  }
+  // No block boundary works only when the newest messages are huge: keep the longest recent part
+  // that fits and, as a last resort, the last message without its lore.
+  for (let start = 1; start <= lastIndex; start++) {
+    if (!fitsBare(start)) continue;
+    const window = windowWithLore(start);
+    if (window.tokens <= historyBudget) return pick(window);
+  }
+  const lastAlone = windowFrom(lastIndex, { prefixes: new Map(), entryIds: [] });
+  if (lastAlone.tokens <= historyBudget) return pick(lastAlone);
+  throw new AppError(
+    "unprocessable:message_too_long",
+    `This message is too long for the model's context: ${budgetTokens} tokens are left for the prompt, ` +
+      `the character uses ${systemTokens} and the message ${lastAlone.tokens}. Shorten it and try again.`,
+  );
+}
