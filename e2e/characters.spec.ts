@@ -129,7 +129,11 @@ test.describe("character cards", () => {
 
   test("export a PNG card and import it back unchanged", async ({ page }) => {
     await new AuthPage(page).signInAs(testUser("alice"));
-    const id = await new CharacterEditorPage(page).create({ name: "Round Trip Rook", description: "Keeps ravens.", tags: "birds" });
+    const id = await new CharacterEditorPage(page).create({
+      name: "Round Trip Rook",
+      description: "Keeps ravens.",
+      tags: "birds",
+    });
     await page.getByTestId("export-menu").click();
     const downloadPromise = page.waitForEvent("download");
     await page.getByTestId("export-png").click();
@@ -142,7 +146,9 @@ test.describe("character cards", () => {
     await expect(page.getByTestId("import-result")).toContainText("Imported Round Trip Rook (png-v3)");
     const mine = await (await page.request.get("/api/characters?q=round%20trip%20rook")).json();
     expect(mine.total).toBe(2);
-    const [a, b] = await Promise.all(mine.items.map(async (item: { id: string }) => (await page.request.get(`/api/characters/${item.id}`)).json()));
+    const [a, b] = await Promise.all(
+      mine.items.map(async (item: { id: string }) => (await page.request.get(`/api/characters/${item.id}`)).json()),
+    );
     expect(a.profile).toEqual(b.profile);
     expect(a.tags).toEqual(b.tags);
     expect([a.id, b.id]).toContain(id);

@@ -25,6 +25,8 @@ const baseSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   DB_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
+  CHAT_FIRST_TOKEN_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
+  CHAT_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
 });
 
 const appSchema = baseSchema.extend({

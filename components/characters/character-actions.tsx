@@ -4,6 +4,7 @@ import { Copy, Download, Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
+import { StartChatButton } from "@/components/chat/start-chat-button";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import {
@@ -13,7 +14,6 @@ import {
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
 import { toast } from "@/components/ui/toast";
-import { StartChatButton } from "@/components/chat/start-chat-button";
 import { deleteCharacterAction, forkCharacterAction } from "@/lib/characters/actions";
 import { AvatarUpload } from "./avatar-upload";
 

@@ -5,7 +5,15 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
@@ -49,7 +57,11 @@ export function ChatSettings(props: {
         personaDescription: personaName.trim() ? personaDescription : null,
       });
       if (!result.ok) {
-        const fields = result.error.fields ? Object.entries(result.error.fields).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : "";
+        const fields = result.error.fields
+          ? Object.entries(result.error.fields)
+              .map(([k, v]) => `${k}: ${v.join(" ")}`)
+              .join("; ")
+          : "";
         toast({ title: "Settings not saved", description: fields || result.error.message, variant: "error" });
         return;
       }
@@ -93,11 +105,21 @@ export function ChatSettings(props: {
             ))}
           </div>
           <Field label="Your name in this chat" htmlFor="persona-name" hint="Empty = your default persona.">
-            <Input id="persona-name" value={personaName} maxLength={80} onChange={(event) => setPersonaName(event.target.value)} />
+            <Input
+              id="persona-name"
+              value={personaName}
+              maxLength={80}
+              onChange={(event) => setPersonaName(event.target.value)}
+            />
           </Field>
           {personaName.trim() ? (
             <Field label="Who you are in this chat" htmlFor="persona-description">
-              <Textarea id="persona-description" rows={3} value={personaDescription} onChange={(event) => setPersonaDescription(event.target.value)} />
+              <Textarea
+                id="persona-description"
+                rows={3}
+                value={personaDescription}
+                onChange={(event) => setPersonaDescription(event.target.value)}
+              />
             </Field>
           ) : null}
         </div>
@@ -114,7 +136,8 @@ export function ChatSettings(props: {
             destructive
             onConfirm={async () => {
               const result = await deleteChatAction(props.conversationId);
-              if (result && !result.ok) toast({ title: "Not deleted", description: result.error.message, variant: "error" });
+              if (result && !result.ok)
+                toast({ title: "Not deleted", description: result.error.message, variant: "error" });
             }}
           />
           <Button onClick={save} loading={pending} data-testid="save-chat-settings">

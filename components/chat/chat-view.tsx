@@ -44,9 +44,12 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
     }
   }, [base]);
 
+  // Follow the conversation as it grows and as the last reply streams in.
+  const lastLength = path.at(-1)?.content.length ?? 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect must re-run when the path or its last message grows
   useEffect(() => {
     bottomRef.current?.scrollIntoView({ block: "end" });
-  }, [path.length, path.at(-1)?.content.length]);
+  }, [path.length, lastLength]);
 
   // Deltas are applied once per animation frame, so fast streams render smoothly.
   const flushDelta = useCallback(() => {
@@ -56,7 +59,9 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
     pendingDelta.current = null;
     setState((current) => ({
       ...current,
-      messages: current.messages.map((message) => (message.id === pending.id ? { ...message, content: message.content + pending.text } : message)),
+      messages: current.messages.map((message) =>
+        message.id === pending.id ? { ...message, content: message.content + pending.text } : message,
+      ),
     }));
   }, []);
 
@@ -69,7 +74,9 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
       const parentId = view.parentId;
       return {
         selectedRootId: parentId ? current.selectedRootId : view.id,
-        messages: messages.map((message) => (message.id === parentId ? { ...message, selectedChildId: view.id } : message)),
+        messages: messages.map((message) =>
+          message.id === parentId ? { ...message, selectedChildId: view.id } : message,
+        ),
       };
     });
   }, []);
@@ -90,7 +97,8 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
         if (frame.current !== null) cancelAnimationFrame(frame.current);
         flushDelta();
         if (event.message) upsert(event.message);
-        if (event.type === "error") toast({ title: "The reply failed", description: event.error.message, variant: "error" });
+        if (event.type === "error")
+          toast({ title: "The reply failed", description: event.error.message, variant: "error" });
       }
     },
     [flushDelta, upsert],
@@ -210,13 +218,19 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
         ))}
         {pendingUserText ? (
           <li className="flex justify-end opacity-70" data-testid="pending-message">
-            <div className="max-w-[min(42rem,92vw)] whitespace-pre-wrap rounded-2xl bg-primary px-4 py-2.5 text-primary-foreground">{pendingUserText}</div>
+            <div className="max-w-[min(42rem,92vw)] whitespace-pre-wrap rounded-2xl bg-primary px-4 py-2.5 text-primary-foreground">
+              {pendingUserText}
+            </div>
           </li>
         ) : null}
       </ol>
       <div ref={bottomRef} />
       {readOnly ? (
-        <Alert variant="info" description="This character was deleted, so the chat is read-only." data-testid="chat-read-only" />
+        <Alert
+          variant="info"
+          description="This character was deleted, so the chat is read-only."
+          data-testid="chat-read-only"
+        />
       ) : !modelConnected ? (
         <Alert variant="warning" description="No model is connected, so replies cannot be generated." />
       ) : (
@@ -239,7 +253,14 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
             data-testid="composer"
           />
           {busy ? (
-            <Button type="button" variant="secondary" size="icon" aria-label="Stop" onClick={() => abortRef.current?.abort()} data-testid="stop">
+            <Button
+              type="button"
+              variant="secondary"
+              size="icon"
+              aria-label="Stop"
+              onClick={() => abortRef.current?.abort()}
+              data-testid="stop"
+            >
               <Square aria-hidden className="size-4" />
             </Button>
           ) : (

@@ -78,7 +78,14 @@ export function MessageBubble({
               if (draft.trim() && draft !== message.content) actions.onEdit(message, draft);
             }}
           >
-            <Textarea aria-label="Edit message" value={draft} rows={4} onChange={(event) => setDraft(event.target.value)} data-testid="edit-textarea" className="bg-background text-foreground" />
+            <Textarea
+              aria-label="Edit message"
+              value={draft}
+              rows={4}
+              onChange={(event) => setDraft(event.target.value)}
+              data-testid="edit-textarea"
+              className="bg-background text-foreground"
+            />
             <div className="flex justify-end gap-2">
               <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(false)}>
                 Cancel
@@ -93,7 +100,7 @@ export function MessageBubble({
             <RoleplayMarkdown text={message.content} />
           </div>
         ) : streaming ? (
-          <span className="inline-flex gap-1" aria-label="Writing">
+          <span className="inline-flex gap-1" role="status" aria-label="Writing">
             <span className="size-1.5 animate-pulse rounded-full bg-muted-foreground" />
             <span className="size-1.5 animate-pulse rounded-full bg-muted-foreground [animation-delay:150ms]" />
             <span className="size-1.5 animate-pulse rounded-full bg-muted-foreground [animation-delay:300ms]" />
@@ -103,7 +110,13 @@ export function MessageBubble({
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-destructive" data-testid="message-error">
             <span>{message.error ?? "The reply failed."}</span>
             {!readOnly ? (
-              <Button size="sm" variant="outline" onClick={() => actions.onRetry(message)} disabled={busy} data-testid="retry">
+              <Button
+                size="sm"
+                variant="outline"
+                onClick={() => actions.onRetry(message)}
+                disabled={busy}
+                data-testid="retry"
+              >
                 Retry
               </Button>
             ) : null}
@@ -117,7 +130,15 @@ export function MessageBubble({
       <div className="flex items-center gap-0.5 text-muted-foreground">
         {canSwipe ? (
           <>
-            <Button variant="ghost" size="icon" className="size-7" aria-label="Previous reply" disabled={message.siblings.index <= 1} onClick={() => actions.onSwipe(message, -1)} data-testid="swipe-prev">
+            <Button
+              variant="ghost"
+              size="icon"
+              className="size-7"
+              aria-label="Previous reply"
+              disabled={message.siblings.index <= 1}
+              onClick={() => actions.onSwipe(message, -1)}
+              data-testid="swipe-prev"
+            >
               <ChevronLeft aria-hidden className="size-4" />
             </Button>
             <span className="text-xs tabular-nums" data-testid="swipe-position">
@@ -143,22 +164,52 @@ export function MessageBubble({
             </Button>
             {!readOnly && !busy ? (
               <>
-                <Button variant="ghost" size="icon" className="size-7" aria-label="Edit" onClick={() => { setDraft(message.content); setEditing(true); }} data-testid="edit-message">
+                <Button
+                  variant="ghost"
+                  size="icon"
+                  className="size-7"
+                  aria-label="Edit"
+                  onClick={() => {
+                    setDraft(message.content);
+                    setEditing(true);
+                  }}
+                  data-testid="edit-message"
+                >
                   <Pencil aria-hidden className="size-3.5" />
                 </Button>
                 {!isUser && isLast && !message.isGreeting ? (
                   <>
-                    <Button variant="ghost" size="icon" className="size-7" aria-label="Regenerate" onClick={() => actions.onRegenerate(message)} data-testid="regenerate">
+                    <Button
+                      variant="ghost"
+                      size="icon"
+                      className="size-7"
+                      aria-label="Regenerate"
+                      onClick={() => actions.onRegenerate(message)}
+                      data-testid="regenerate"
+                    >
                       <RefreshCw aria-hidden className="size-3.5" />
                     </Button>
-                    <Button variant="ghost" size="icon" className="size-7" aria-label="Continue" onClick={() => actions.onContinue(message)} data-testid="continue">
+                    <Button
+                      variant="ghost"
+                      size="icon"
+                      className="size-7"
+                      aria-label="Continue"
+                      onClick={() => actions.onContinue(message)}
+                      data-testid="continue"
+                    >
                       <FastForward aria-hidden className="size-3.5" />
                     </Button>
                   </>
                 ) : null}
                 <ConfirmDialog
                   trigger={
-                    <Button variant="ghost" size="icon" className="size-7" aria-label="Delete from here" data-testid="delete-from-here">
+                    <Button
+                      variant="ghost"
+                      size="icon"
+                      className="size-7"
+                      aria-label="Delete from here"
+                      data-testid="delete-from-here"
+                    >
                       <Trash2 aria-hidden className="size-3.5" />
                     </Button>
                   }

@@ -15,7 +15,8 @@ function remarkQuotes() {
     visitParents(tree, "text", (node, ancestors) => {
       if (ancestors.some((ancestor) => ancestor.type === "link" || ancestor.type === "linkReference")) return;
       const parent = ancestors.at(-1);
-      if (parent && "children" in parent && QUOTE.test(node.value)) edits.push({ parent: parent as { children: RootContent[] }, node });
+      if (parent && "children" in parent && QUOTE.test(node.value))
+        edits.push({ parent: parent as { children: RootContent[] }, node });
       QUOTE.lastIndex = 0;
     });
     for (const { parent, node } of edits) {
@@ -62,7 +63,9 @@ export function RoleplayMarkdown({ text }: { text: string }) {
           img: ({ alt }) => <span className="text-muted-foreground">[image: {alt}]</span>,
           em: ({ children }) => <em className="text-muted-foreground">{children}</em>,
           pre: ({ children }) => <pre className="my-2 overflow-x-auto rounded-md bg-muted p-3 text-sm">{children}</pre>,
-          code: ({ children, className }) => <code className={`${className ?? ""} rounded bg-muted px-1 font-mono text-[0.9em]`}>{children}</code>,
+          code: ({ children, className }) => (
+            <code className={`${className ?? ""} rounded bg-muted px-1 font-mono text-[0.9em]`}>{children}</code>
+          ),
         }}
       >
         {text}

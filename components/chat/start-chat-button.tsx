@@ -17,7 +17,8 @@ export function StartChatButton({ characterId, disabled }: { characterId: string
       onClick={() =>
         start(async () => {
           const result = await startChatAction(characterId);
-          if (result && !result.ok) toast({ title: "Could not start a chat", description: result.error.message, variant: "error" });
+          if (result && !result.ok)
+            toast({ title: "Could not start a chat", description: result.error.message, variant: "error" });
         })
       }
     >

@@ -20,7 +20,12 @@ export async function postChatStream(
     });
   } catch (error) {
     if (signal.aborted) return { ok: true };
-    return { ok: false, status: 0, code: "network", message: error instanceof Error ? error.message : "The server could not be reached." };
+    return {
+      ok: false,
+      status: 0,
+      code: "network",
+      message: error instanceof Error ? error.message : "The server could not be reached.",
+    };
   }
   if (!response.ok || !response.body) {
     const payload = await response.json().catch(() => null);
@@ -53,7 +58,12 @@ export async function postChatStream(
     }
   } catch (error) {
     if (!signal.aborted) {
-      return { ok: false, status: 0, code: "network", message: error instanceof Error ? error.message : "The connection was lost." };
+      return {
+        ok: false,
+        status: 0,
+        code: "network",
+        message: error instanceof Error ? error.message : "The connection was lost.",
+      };
     }
   }
   return { ok: true };

@@ -19,15 +19,31 @@ export function PersonaForm({ initial }: { initial: { name: string; description:
         event.preventDefault();
         start(async () => {
           const result = await savePersonaAction({ name, description });
-          toast(result.ok ? { title: "Persona saved", variant: "success" } : { title: "Persona not saved", description: result.error.message, variant: "error" });
+          toast(
+            result.ok
+              ? { title: "Persona saved", variant: "success" }
+              : { title: "Persona not saved", description: result.error.message, variant: "error" },
+          );
         });
       }}
     >
       <Field label="Name" htmlFor="persona-default-name" hint="What characters call you ({{user}}).">
-        <Input id="persona-default-name" value={name} maxLength={80} onChange={(event) => setName(event.target.value)} data-testid="persona-name" />
+        <Input
+          id="persona-default-name"
+          value={name}
+          maxLength={80}
+          onChange={(event) => setName(event.target.value)}
+          data-testid="persona-name"
+        />
       </Field>
       <Field label="About you" htmlFor="persona-default-description" hint="A few lines characters know about you.">
-        <Textarea id="persona-default-description" rows={3} maxLength={2000} value={description} onChange={(event) => setDescription(event.target.value)} />
+        <Textarea
+          id="persona-default-description"
+          rows={3}
+          maxLength={2000}
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+        />
       </Field>
       <Button type="submit" size="sm" loading={pending} data-testid="persona-save">
         Save persona

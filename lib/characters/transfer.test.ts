@@ -21,7 +21,11 @@ const file = (fileName: string, text: string) => ({ fileName, bytes: new TextEnc
 describe("bulk import", () => {
   it("imports good files and reports bad ones, one result per file, in order", async () => {
     const good = exportJson({ ...emptyProfile("Good Gale"), description: "Windy." }, ["weather"], "v2");
-    const results = await importCardFiles(user, [file("good.json", good), file("bad.json", "{nope"), file("empty.png", "")]);
+    const results = await importCardFiles(user, [
+      file("good.json", good),
+      file("bad.json", "{nope"),
+      file("empty.png", ""),
+    ]);
     expect(results.map((result) => result.ok)).toEqual([true, false, false]);
     const first = results[0];
     if (!first?.ok || first.kind !== "character") throw new Error("expected a character");
@@ -37,7 +41,20 @@ describe("bulk import", () => {
     if (!created?.ok || created.kind !== "character") throw new Error("expected a character");
     const lorebook = JSON.stringify({
       spec: "lorebook_v3",
-      data: { name: "Harbor lore", extensions: {}, entries: [{ keys: ["harbor"], content: "The harbor freezes in winter.", extensions: {}, enabled: true, insertion_order: 1, use_regex: false }] },
+      data: {
+        name: "Harbor lore",
+        extensions: {},
+        entries: [
+          {
+            keys: ["harbor"],
+            content: "The harbor freezes in winter.",
+            extensions: {},
+            enabled: true,
+            insertion_order: 1,
+            use_regex: false,
+          },
+        ],
+      },
     });
     const withoutTarget = await importCardFiles(user, [file("lore.json", lorebook)]);
     expect(withoutTarget[0]).toMatchObject({ ok: false, error: { code: "lorebook_needs_character" } });

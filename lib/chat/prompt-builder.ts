@@ -13,9 +13,12 @@
 //    the possible cuts are where the running token count from the very first message crosses a
 //    multiple of it. Old messages' counts never change, so those cut points stay put as the chat
 //    grows, and the smallest one that fits only moves forward, a block at a time. The last
-//    message is always kept.
+//    message is always kept: when no boundary fits (huge recent messages), the longest recent
+//    part that fits is kept, at worst the last message alone without its lore; if even that does
+//    not fit, `unprocessable:message_too_long`.
 // 5. Key-triggered lore (./lorebook.ts) is attached once, in front of a user message, at its first
 //    trigger inside the kept window: a message's rendering changes only when the window moves.
+//    Lore counts toward the budget and respects the lorebook's own token budget.
 // 6. Deterministic: no timestamps, no randomness; the same input gives byte-identical output.
 // 7. Mode "continue": the assistant message being continued stays last and unchanged; the
 //    post-history tail goes on the last user message before it (omitted when there is none in
@@ -40,7 +43,10 @@ export const PROMPT_TEMPLATE_VERSION = "chat-prompt@1";
 /** Tokenizers disagree a little; the budget keeps this margin unless told otherwise. */
 export const DEFAULT_SAFETY_TOKENS = 64;
 
-/** The history budget is cut into this many blocks (rule 4). */
+/**
+ * The history budget is cut into this many blocks (rule 4). Each cut frees about one block, so
+ * fewer, larger blocks mean fewer prefix breaks but less history kept right after a cut.
+ */
 export const HISTORY_BLOCKS = 4;
 
 export type ChatRole = "user" | "assistant";

@@ -143,7 +143,7 @@ export async function startConversation(
     where: { id: characterId },
     select: { id: true, name: true, ownerId: true, visibility: true, deletedAt: true, currentVersion: true },
   });
-  if (!character || !character.currentVersion || !canViewCharacter(actor, character)) {
+  if (!character?.currentVersion || !canViewCharacter(actor, character)) {
     throw new AppError("not_found:character", "That character does not exist or is not shared with you.");
   }
   if (character.deletedAt)

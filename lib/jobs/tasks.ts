@@ -36,4 +36,6 @@ export type TaskName = keyof typeof TASKS;
 export type TaskPayload<N extends TaskName> = z.infer<(typeof TASKS)[N]["schema"]>;
 
 /** Housekeeping, in graphile-worker's crontab syntax. */
-export const CRONTAB = ["0 * * * * maintenance:purge_rate_limits", "* * * * * maintenance:fail_stale_streams"].join("\n");
+export const CRONTAB = ["0 * * * * maintenance:purge_rate_limits", "* * * * * maintenance:fail_stale_streams"].join(
+  "\n",
+);

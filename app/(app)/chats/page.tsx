@@ -11,7 +11,10 @@ import { listConversations } from "@/lib/chat/queries";
 
 export const metadata: Metadata = { title: "Chats" };
 
-const querySchema = z.object({ q: z.string().max(200).optional(), page: z.coerce.number().int().min(1).max(10_000).default(1) });
+const querySchema = z.object({
+  q: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
 
 export default async function ChatsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const user = await requireUserPage("/chats");
@@ -51,8 +54,17 @@ export default async function ChatsPage({ searchParams }: { searchParams: Promis
         <ul className="divide-y divide-border rounded-lg border border-border" data-testid="chat-list">
           {result.items.map((chat) => (
             <li key={chat.id}>
-              <Link href={`/chat/${chat.id}`} className="flex items-center gap-3 p-3 hover:bg-muted" data-testid="chat-list-item">
-                <CharacterAvatar id={chat.character.id} avatarId={chat.character.avatarId} name={chat.character.name} size={36} />
+              <Link
+                href={`/chat/${chat.id}`}
+                className="flex items-center gap-3 p-3 hover:bg-muted"
+                data-testid="chat-list-item"
+              >
+                <CharacterAvatar
+                  id={chat.character.id}
+                  avatarId={chat.character.avatarId}
+                  name={chat.character.name}
+                  size={36}
+                />
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{chat.title}</p>
                   <p className="truncate text-xs text-muted-foreground">

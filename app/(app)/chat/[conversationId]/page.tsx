@@ -20,12 +20,20 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
     if (isAppError(error) && error.status === 404) notFound();
     throw error;
   });
-  const [state, persona] = await Promise.all([loadState(conversation.id, conversation.selectedRootId), conversationPersona(user, conversation)]);
+  const [state, persona] = await Promise.all([
+    loadState(conversation.id, conversation.selectedRootId),
+    conversationPersona(user, conversation),
+  ]);
   const characterName = conversation.profile.nickname || conversation.profile.name;
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <header className="flex items-center gap-3">
-        <CharacterAvatar id={conversation.character.id} avatarId={conversation.character.avatarId} name={characterName} size={40} />
+        <CharacterAvatar
+          id={conversation.character.id}
+          avatarId={conversation.character.avatarId}
+          name={characterName}
+          size={40}
+        />
         <div className="min-w-0 flex-1">
           <h1 className="truncate font-semibold" data-testid="chat-title">
             {conversation.title}

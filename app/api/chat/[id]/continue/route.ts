@@ -14,5 +14,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const body = await parseJsonBody(request, continueSchema);
   const user = await requireUser();
   const conversation = await getOwnConversation(user, id);
-  return chatEventResponse(request, (signal) => generateReply(user, conversation, { kind: "continue", ...body }, signal));
+  return chatEventResponse(request, (signal) =>
+    generateReply(user, conversation, { kind: "continue", ...body }, signal),
+  );
 });

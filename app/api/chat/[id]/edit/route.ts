@@ -19,14 +19,21 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const body = await parseJsonBody(request, bodySchema, 64 * 1024);
   const user = await requireUser();
   const conversation = await getOwnConversation(user, id);
-  if (conversation.readOnly) throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
+  if (conversation.readOnly)
+    throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
   const original = await getMessage(conversation.id, body.messageId);
   if (original.role === "ASSISTANT") {
     const edited = await editAssistantMessage(conversation.id, original.id, body.content);
     return json({ id: edited.id }, { status: 201 });
   }
-  if (!body.clientRequestId) throw new AppError("bad_request:client_request_id", "clientRequestId is required to edit a user message.");
+  if (!body.clientRequestId)
+    throw new AppError("bad_request:client_request_id", "clientRequestId is required to edit a user message.");
   return chatEventResponse(request, (signal) =>
-    generateReply(user, conversation, { kind: "send", content: body.content, clientRequestId: body.clientRequestId ?? "", parentId: original.parentId }, signal),
+    generateReply(
+      user,
+      conversation,
+      { kind: "send", content: body.content, clientRequestId: body.clientRequestId ?? "", parentId: original.parentId },
+      signal,
+    ),
   );
 });
