@@ -21,13 +21,13 @@ test.describe("characters", () => {
     await expect(editor.preview()).not.toContainText("notes for humans only");
     await editor.save();
     await expect(page.getByTestId("character-name")).toHaveText("Captain Wren");
-    await expect(page.getByText("version 1")).toBeVisible();
+    await expect(page.getByTestId("character-page")).toContainText("version 1 ·");
 
     await page.getByTestId("edit-character").click();
     await editor.tab("Identity").click();
     await editor.field("age").fill("44");
     await editor.save();
-    await expect(page.getByText("version 2")).toBeVisible();
+    await expect(page.getByTestId("character-page")).toContainText("version 2 ·");
     await page.getByTestId("versions-link").click();
     await expect(page.getByTestId("version-list").locator("li")).toHaveCount(2);
     await expect(page.getByTestId("version-diff")).toContainText("age");

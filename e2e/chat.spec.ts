@@ -55,6 +55,7 @@ test.describe("chat", () => {
     const chat = new ChatPage(page);
     await chat.startWith(await createCharacter(page, "Slow Sal"));
     await chat.send("Tell me a long story [sim:slow@150]");
+    await expect(chat.last()).toHaveAttribute("data-status", "streaming");
     await expect(chat.last().getByTestId("message-text")).not.toBeEmpty();
     await page.getByTestId("stop").click();
     await chat.waitForReply("stopped");
@@ -71,16 +72,18 @@ test.describe("chat", () => {
     const conversationId = await chat.startWith(await createCharacter(page, "Swipe Sky"));
     await chat.send("Pick a color.");
     await chat.waitForReply();
-    const first = await chat.last().getByTestId("message-text").innerText();
+    const first = await chat.last().getAttribute("data-message-id");
+    const firstText = await chat.last().getByTestId("message-text").textContent();
     await chat.last().getByTestId("swipe-next").click();
     await chat.waitForReply();
     await expect(chat.last().getByTestId("swipe-position")).toHaveText("2/2");
-    const second = await chat.last().getByTestId("message-text").innerText();
-    expect(second).not.toBe(first);
+    expect(await chat.last().getAttribute("data-message-id")).not.toBe(first);
+    // Each swipe is sampled with its own seed, so the simulator writes a different reply.
+    expect(await chat.last().getByTestId("message-text").textContent()).not.toBe(firstText);
     await page.getByTestId("composer").focus();
     await page.keyboard.press("ArrowLeft");
     await expect(chat.last().getByTestId("swipe-position")).toHaveText("1/2");
-    await expect(chat.last().getByTestId("message-text")).toHaveText(first);
+    await expect(chat.last()).toHaveAttribute("data-message-id", first ?? "");
 
     await chat.send("Good choice.");
     await chat.waitForReply();
@@ -118,15 +121,19 @@ test.describe("chat", () => {
     await chat.startWith(await createCharacter(page, "Edit Eda"));
     await chat.send("Say something.");
     await chat.waitForReply();
-    const original = await chat.last().getByTestId("message-text").innerText();
+    const original = await chat.last().getAttribute("data-message-id");
     await chat.last().hover();
     await chat.last().getByTestId("edit-message").click();
-    await page.getByTestId("edit-textarea").fill("*smiles* A corrected reply.");
+    await page.getByTestId("edit-textarea").fill('*smiles* "A corrected reply."');
     await page.getByTestId("edit-save").click();
-    await expect(chat.last().getByTestId("message-text")).toHaveText("A corrected reply.");
+    const text = chat.last().getByTestId("message-text");
+    await expect(text).toHaveText('smiles "A corrected reply."');
+    // Role-play rendering: the action in italics, the speech highlighted.
+    await expect(text.locator("em")).toHaveText("smiles");
+    await expect(text.locator(".rp-quote")).toHaveText('"A corrected reply."');
     await expect(chat.last().getByTestId("swipe-position")).toHaveText("2/2");
     await chat.last().getByTestId("swipe-prev").click();
-    await expect(chat.last().getByTestId("message-text")).toHaveText(original);
+    await expect(chat.last()).toHaveAttribute("data-message-id", original ?? "");
   });
 
   for (const [name, directive, expected] of [

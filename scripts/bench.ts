@@ -2,11 +2,13 @@
 // (measure, figure, target, pass/fail); the results are also written to bench-results/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
 import { galleryBenchmark } from "@/e2e/bench/gallery";
 import type { Benchmark, Measure } from "@/e2e/bench/harness";
+import { prefixStabilityBenchmark } from "@/e2e/bench/prefix-stability";
 import { projectRoot } from "@/lib/paths";
 
-const BENCHMARKS: Benchmark[] = [galleryBenchmark];
+const BENCHMARKS: Benchmark[] = [galleryBenchmark, prefixStabilityBenchmark, chatStreamBenchmark];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

@@ -1,14 +1,15 @@
 // The body of `npm start`: environment, database, migrations, seed, build, then the web server
 // and a background worker side by side. Ctrl-C or SIGTERM stops both cleanly.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readdirSync, statSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { resolveDatabaseUrl } from "@/lib/db/url";
 import { EnvError, parseAppEnv } from "@/lib/env";
 import { loadDotEnv, projectRoot } from "@/lib/paths";
 import { seed } from "@/prisma/seed";
+import { buildIfStale } from "./build-app";
 
 const root = projectRoot();
 const dev = process.argv.includes("--dev");
@@ -20,43 +21,6 @@ function ensureAuthSecret(): void {
   appendFileSync(path.join(root, ".env"), `${existsSync(path.join(root, ".env")) ? "\n" : ""}AUTH_SECRET=${secret}\n`);
   process.env.AUTH_SECRET = secret;
   log("Generated AUTH_SECRET into .env");
-}
-
-function newestSourceChange(): number {
-  let newest = 0;
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  for (const dir of ["app", "components", "lib", "generated", "public"]) {
-    if (existsSync(path.join(root, dir))) visit(path.join(root, dir));
-  }
-  for (const file of ["package-lock.json", "next.config.js", "proxy.ts", "instrumentation.ts"]) {
-    if (existsSync(path.join(root, file))) newest = Math.max(newest, statSync(path.join(root, file)).mtimeMs);
-  }
-  return newest;
-}
-
-function buildIfStale(): void {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestSourceChange()) {
-    log("Build is up to date.");
-    return;
-  }
-  log("Building the app (next build)…");
-  const result = spawnSync(
-    process.execPath,
-    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
-    {
-      cwd: root,
-      stdio: "inherit",
-      env: process.env,
-    },
-  );
-  if (result.status !== 0) throw new Error("next build failed; see the output above.");
 }
 
 function startChild(name: string, args: string[]): ChildProcess {
@@ -105,7 +69,7 @@ async function main(): Promise<void> {
     log("No model connected (LLM_BASE_URL is unset); the app will say so and explain how to connect one.");
   const port = String(env.PORT ?? 3000);
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  if (!dev) buildIfStale();
+  if (!dev) buildIfStale(log);
   children.push(startChild("web server", [next, dev ? "dev" : "start", "-p", port, "-H", "0.0.0.0"]));
   children.push(
     startChild("worker", [

@@ -118,10 +118,24 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
       if (!outcome.ok) {
         toast({ title: "Message not sent", description: outcome.message, variant: "error" });
       }
-      await refresh();
+      if (controller.signal.aborted && streamingId.current) {
+        // Stopped: the server saves the partial reply as it winds down; show it as stopped now
+        // and read the saved state once it has.
+        const stoppedId = streamingId.current;
+        flushDelta();
+        setState((current) => ({
+          ...current,
+          messages: current.messages.map((message) =>
+            message.id === stoppedId ? { ...message, status: "stopped" } : message,
+          ),
+        }));
+        setTimeout(() => void refresh(), 1000);
+      } else {
+        await refresh();
+      }
       setBusy(false);
     },
-    [apply, busy, refresh],
+    [apply, busy, flushDelta, refresh],
   );
 
   function send() {

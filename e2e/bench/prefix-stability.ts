@@ -14,7 +14,9 @@ const TURNS = 200;
 const MAX_MODEL_LEN = 4_096;
 const MAX_OUTPUT_TOKENS = 512;
 const SEED = 20_261_121;
-const PROSE = { minWords: 20, maxWords: 120, mentions: LORE_MENTIONS, mentionChance: 0.04 };
+// Role-play proportions: short user turns, longer replies.
+const USER_PROSE = { minWords: 5, maxWords: 40, mentions: LORE_MENTIONS, mentionChance: 0.04 };
+const REPLY_PROSE = { minWords: 30, maxWords: 120, mentions: LORE_MENTIONS, mentionChance: 0.04 };
 // The simulator's defaults, so the hit rate below is what `npm run sim` would report.
 const CACHE_BLOCK_TOKENS = 16;
 const CACHE_BLOCKS = 4_096;
@@ -37,7 +39,7 @@ export const prefixStabilityBenchmark: Benchmark = {
     let budgetTokens = 0;
 
     for (let turn = 0; turn < TURNS; turn++) {
-      history.push({ id: `u${turn}`, role: "user", content: randomProse(random, PROSE) });
+      history.push({ id: `u${turn}`, role: "user", content: randomProse(random, USER_PROSE) });
       const started = performance.now();
       const prompt = buildPrompt({
         profile,
@@ -57,7 +59,7 @@ export const prefixStabilityBenchmark: Benchmark = {
       const pieces = tokenize(chatMl);
       maxPromptTokens = Math.max(maxPromptTokens, pieces.length);
       cache.lookup("bench", tokenIds(pieces));
-      history.push({ id: `a${turn}`, role: "assistant", content: randomProse(random, PROSE) });
+      history.push({ id: `a${turn}`, role: "assistant", content: randomProse(random, REPLY_PROSE) });
     }
 
     const stability = prefixStability(rendered);

@@ -8,11 +8,11 @@ import {
   type BuildPromptInput,
   type BuiltPrompt,
   buildPrompt,
-  cutCandidates,
-  HISTORY_BLOCKS,
   type HistoryMessage,
+  KEEP_AFTER_CUT,
   PROMPT_TEMPLATE_VERSION,
   prefixStability,
+  windowStart,
 } from "./prompt-builder";
 import { LORE_MENTIONS, lorebookProfile, randomInt, randomProse, seededRandom } from "./prompt-builder.fixtures";
 
@@ -149,20 +149,36 @@ describe("buildPrompt: mode continue", () => {
   });
 });
 
-describe("cutCandidates and prefixStability", () => {
-  it("puts candidates after each message that crosses a block boundary, never past the last message", () => {
-    expect(cutCandidates([3, 3, 3, 3, 3], 5)).toEqual([0, 2, 4]);
-    expect(cutCandidates([12, 1, 1], 5)).toEqual([0, 1]);
-    expect(cutCandidates([], 5)).toEqual([0]);
+describe("windowStart and prefixStability", () => {
+  it("stays put while the window fits, then jumps so at most `keep` tokens remain", () => {
+    expect(windowStart([3, 3, 3], 10, 4)).toBe(0);
+    // The 4th message overflows 10: drop until at most 4 are left (the last message alone, 3).
+    expect(windowStart([3, 3, 3, 3], 10, 4)).toBe(3);
+    expect(windowStart([3, 3, 3, 3, 3, 3], 10, 4)).toBe(3);
+    // The last message is always kept, even when it alone is over `keep`.
+    expect(windowStart([3, 3, 3, 9], 10, 4)).toBe(3);
+    expect(windowStart([], 10, 4)).toBe(0);
   });
 
-  it("never moves an existing candidate as history grows", () => {
+  it("is a replay: a growing history keeps its start until the next overflow, and it only moves forward", () => {
     const random = seededRandom(7);
-    const tokens = Array.from({ length: 200 }, () => randomInt(random, 5, 90));
-    const all = cutCandidates(tokens, 150);
+    const tokens = Array.from({ length: 300 }, () => randomInt(random, 5, 90));
+    let previous = 0;
+    let moves = 0;
     for (let length = 1; length <= tokens.length; length++) {
-      expect(cutCandidates(tokens.slice(0, length), 150)).toEqual(all.filter((index) => index < length));
+      const start = windowStart(tokens.slice(0, length), 1_000, 250);
+      expect(start).toBeGreaterThanOrEqual(previous);
+      const kept = tokens.slice(start, length).reduce((sum, count) => sum + count, 0);
+      expect(kept).toBeLessThanOrEqual(1_000);
+      if (start !== previous) {
+        moves += 1;
+        // A jump leaves at most `keep` tokens (or just the newest message).
+        expect(kept <= 250 || start === length - 1).toBe(true);
+      }
+      previous = start;
     }
+    // Each jump frees about three quarters of the budget: few jumps for a long history.
+    expect(moves).toBeLessThan(tokens.reduce((sum, count) => sum + count, 0) / 600);
   });
 
   it("counts the turns whose rendering extends the previous one", () => {
@@ -205,32 +221,28 @@ describe("buildPrompt: budget", () => {
     expect(pruned.system).toBe(bare.system);
   });
 
-  it("cuts whole blocks: the smallest block boundary whose kept history fits", () => {
+  it("cuts where the replayed window start says, and what is kept fits", () => {
     const random = seededRandom(11);
     const history = messages(...Array.from({ length: 61 }, () => randomProse(random, { minWords: 5, maxWords: 60 })));
     const budget = { maxModelLen: 1_500, maxOutputTokens: 200 };
     const prompt = buildPrompt({ profile: plain, persona, history, budget });
     const tokens = history.map((message) => estimateTokens(message.content) + TOKENS_PER_MESSAGE);
     const historyBudget = prompt.stats.budgetTokens - estimateTokens(prompt.system) - TOKENS_PER_MESSAGE;
-    const candidates = cutCandidates(tokens, Math.floor(historyBudget / HISTORY_BLOCKS));
     const cut = prompt.stats.droppedMessages;
     const keptFrom = (start: number) => tokens.slice(start).reduce((sum, count) => sum + count, 0);
 
     expect(cut).toBeGreaterThan(0);
-    expect(candidates).toContain(cut);
+    expect(cut).toBe(windowStart(tokens, historyBudget, Math.floor(historyBudget * KEEP_AFTER_CUT)));
     expect(keptFrom(cut)).toBeLessThanOrEqual(historyBudget);
-    const previous = candidates[candidates.indexOf(cut) - 1] ?? 0;
-    expect(keptFrom(previous)).toBeGreaterThan(historyBudget);
     expect(prompt.messages.map((message) => message.content)).toEqual(history.slice(cut).map((m) => m.content));
     expect(prompt.stats.estimatedTokens).toBeLessThanOrEqual(prompt.stats.budgetTokens);
   });
 
   it("always keeps the last message, even when it is nearly the whole budget", () => {
     const system = buildPrompt({ profile: plain, persona, history: messages("x"), budget: roomy }).system;
-    // 200 tokens of history room, blocks of 50: the last block boundary (before "c") leaves too much.
+    // 200 tokens of history room: the last message alone is nearly all of it.
     const budget = { maxModelLen: system.length + TOKENS_PER_MESSAGE + 200, maxOutputTokens: 0, safetyTokens: 0 };
     const history = messages(..."abcd".split("").map((letter) => letter.repeat(30)), "e".repeat(190));
-    expect(cutCandidates([34, 34, 34, 34, 194], 50)).toEqual([0, 2, 3]);
     const prompt = buildPrompt({ profile: plain, persona, history, budget, countTokens: perChar });
     expect(prompt.stats.droppedMessages).toBe(4);
     expect(prompt.messages).toEqual([{ role: "user", content: "e".repeat(190) }]);
@@ -275,15 +287,6 @@ describe("buildPrompt: property over random growing conversations", () => {
         expect(prompt.stats.estimatedTokens).toBeLessThanOrEqual(prompt.stats.budgetTokens);
         expect(prompt.stats.estimatedTokens).toBe(sentTokens(prompt, estimateTokens));
         expect(prompt.messages.at(-1)?.content).toContain(history.at(-1)?.content);
-        if (prompt.stats.droppedMessages > 0) {
-          const tokens = history.map(
-            (message) => estimateTokens(resolveMacros(message.content, "Maren", persona.name)) + TOKENS_PER_MESSAGE,
-          );
-          const historyBudget = prompt.stats.budgetTokens - estimateTokens(prompt.system) - TOKENS_PER_MESSAGE;
-          expect(cutCandidates(tokens, Math.floor(historyBudget / HISTORY_BLOCKS))).toContain(
-            prompt.stats.droppedMessages,
-          );
-        }
         if (previous) {
           const windowMoved =
             prompt.stats.droppedMessages !== previous.stats.droppedMessages ||

@@ -9,13 +9,15 @@
 // 2. {{char}}/{{user}} (and <BOT>/<USER>) are resolved in history messages too: greetings carry them.
 // 3. Budget = maxModelLen − maxOutputTokens − safetyTokens. Examples go before history, and all
 //    at once: pruning them one by one would change the prefix again and again.
-// 4. History is cut in blocks, never a message per turn. Block size = ¼ of the history budget;
-//    the possible cuts are where the running token count from the very first message crosses a
-//    multiple of it. Old messages' counts never change, so those cut points stay put as the chat
-//    grows, and the smallest one that fits only moves forward, a block at a time. The last
-//    message is always kept: when no boundary fits (huge recent messages), the longest recent
-//    part that fits is kept, at worst the last message alone without its lore; if even that does
-//    not fit, `unprocessable:message_too_long`.
+// 4. History is cut in big blocks, rarely, never a message per turn. The window start is replayed
+//    from the first message: it stays put while the window fits, and when a new message makes it
+//    overflow, it jumps forward far enough that only KEEP_AFTER_CUT of the history budget is left
+//    (three quarters of the budget dropped at once). The replay depends only on the counts of
+//    messages that already exist, so the start never moves between overflows, and consecutive
+//    prompts extend each other until the next one. The last message is always kept; when lore
+//    makes the chosen window overflow, the start moves on message by message; at worst the last
+//    message is sent alone without its lore; if even that does not fit,
+//    `unprocessable:message_too_long`.
 // 5. Key-triggered lore (./lorebook.ts) is attached once, in front of a user message, at its first
 //    trigger inside the kept window: a message's rendering changes only when the window moves.
 //    Lore counts toward the budget and respects the lorebook's own token budget.
@@ -44,10 +46,10 @@ export const PROMPT_TEMPLATE_VERSION = "chat-prompt@1";
 export const DEFAULT_SAFETY_TOKENS = 64;
 
 /**
- * The history budget is cut into this many blocks (rule 4). Each cut frees about one block, so
- * fewer, larger blocks mean fewer prefix breaks but less history kept right after a cut.
+ * Share of the history budget left right after a cut (rule 4). Smaller means fewer prefix breaks
+ * (each cut frees more room) but less history right after a cut.
  */
-export const HISTORY_BLOCKS = 4;
+export const KEEP_AFTER_CUT = 0.25;
 
 export type ChatRole = "user" | "assistant";
 export type HistoryMessage = { id: string; role: ChatRole; content: string };
@@ -89,21 +91,23 @@ export type BuiltPrompt = {
 };
 
 /**
- * The message indices where the running token count (from message 0) crosses a multiple of
- * `blockSize`, plus 0: the only places history may be cut. Depends only on the counts before each
- * index, so the candidates of a growing history never change.
+ * Where the kept history starts (rule 4), replayed over every message so far: the start moves
+ * only when a message makes the window overflow `limit`, and then far enough that at most `keep`
+ * tokens remain (always keeping that message). A function of the counts alone, so a growing
+ * history gets the same start until its next overflow.
  */
-export function cutCandidates(messageTokens: number[], blockSize: number): number[] {
-  const candidates = [0];
-  let before = 0;
-  messageTokens.forEach((tokens, index) => {
-    const after = before + tokens;
-    if (index + 1 < messageTokens.length && Math.floor(after / blockSize) > Math.floor(before / blockSize)) {
-      candidates.push(index + 1);
+export function windowStart(messageTokens: number[], limit: number, keep: number): number {
+  let start = 0;
+  let kept = 0;
+  messageTokens.forEach((tokens, end) => {
+    kept += tokens;
+    if (kept <= limit) return;
+    while (start < end && kept > keep) {
+      kept -= messageTokens[start] ?? 0;
+      start += 1;
     }
-    before = after;
   });
-  return candidates;
+  return start;
 }
 
 /** Share of turns (from the 2nd on) whose `rendered` starts with the previous turn's, byte for byte. */
@@ -226,16 +230,21 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const system = examplesTotal > 0 ? renderCharacterBlock(profile, { ...context, exampleLimit: 0 }) : fullSystem;
   const systemTokens = messageCost(system);
   const historyBudget = budgetTokens - systemTokens;
-  const blockSize = Math.max(1, Math.floor(historyBudget / HISTORY_BLOCKS));
   const pick = (window: HistoryWindow) => assemble(system, window, 0);
   const fitsBare = (start: number) => (bareTokensFrom[start] ?? 0) <= historyBudget;
-  for (const start of cutCandidates(messageTokens, blockSize).filter(fitsBare)) {
-    const window = windowWithLore(start);
-    if (window.tokens <= historyBudget) return pick(window);
-  }
-  // No block boundary works only when the newest messages are huge: keep the longest recent part
-  // that fits and, as a last resort, the last message without its lore.
-  for (let start = 1; start <= lastIndex; start++) {
+  // The tail rides on the newest message; reserve it in the replay so the window really fits.
+  const tailReserve = postHistory ? messageCost(postHistory) : 0;
+  // Every entry a message triggers is counted on it, as if attached there: an overestimate that
+  // keeps the replayed window fitting whatever the lore re-anchors to, so lore never nudges the
+  // start forward a message at a time.
+  const replayTokens = messageTokens.map(
+    (tokens, index) =>
+      tokens + (triggers[index] ?? []).reduce((sum, entry) => sum + (lorebook.entries[entry]?.blockTokens ?? 0), 0),
+  );
+  const replayed = windowStart(replayTokens, historyBudget - tailReserve, Math.floor(historyBudget * KEEP_AFTER_CUT));
+  // Lore can still overflow the replayed window: move on, message by message, to a window that
+  // fits; as a last resort send the last message alone without its lore.
+  for (let start = replayed; start <= lastIndex; start++) {
     if (!fitsBare(start)) continue;
     const window = windowWithLore(start);
     if (window.tokens <= historyBudget) return pick(window);

@@ -4,6 +4,7 @@ import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
 import { canViewCharacter } from "@/lib/auth/permissions";
+import { displayName, resolveMacros } from "@/lib/characters/prompt";
 import { profileSchema } from "@/lib/characters/schema";
 import { db, isUniqueViolation } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -161,7 +162,11 @@ export async function startConversation(
         settings: sampling,
       },
     });
-    const greetings = [profile.greeting, ...profile.alternateGreetings].filter((text) => text.trim());
+    // Greetings are stored as the user saw them, with {{char}}/{{user}} resolved.
+    const persona = await getPersona(actor);
+    const greetings = [profile.greeting, ...profile.alternateGreetings]
+      .filter((text) => text.trim())
+      .map((text) => resolveMacros(text, displayName(profile), persona.name));
     let firstId: string | null = null;
     for (const [index, content] of greetings.entries()) {
       const message = await tx.message.create({
