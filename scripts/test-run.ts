@@ -96,8 +96,8 @@ async function main(): Promise<number> {
       outcomes.push({ suite, ...outcome, seconds: Math.round((performance.now() - started) / 1000) });
     }
   } finally {
-    const { db } = await import("@/lib/db");
-    await db.$disconnect();
+    const { closeDatabase } = await import("@/lib/db");
+    await closeDatabase();
     await dropDatabase(scratch.name).catch((error) => console.error(`could not drop ${scratch.name}: ${error}`));
   }
   console.log("\nsuite   passed  failed  skipped  seconds");

@@ -35,8 +35,8 @@ export async function withScratchDatabase<T>(prefix: string, body: () => Promise
     process.env.DATABASE_URL = scratch.url;
     return await body();
   } finally {
-    const { db } = await import("@/lib/db");
-    await db.$disconnect();
+    const { closeDatabase } = await import("@/lib/db");
+    await closeDatabase();
     await dropDatabase(scratch.name);
   }
 }

@@ -57,7 +57,15 @@ export function startSimulatorProcess(port: number, flags: string[]): Promise<Ch
 export function startAppProcess(port: number, env: Record<string, string>): Promise<Child> {
   const url = `http://127.0.0.1:${port}`;
   return start(
-    [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    [
+      ...(process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []),
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
     { NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), ...env },
     `${url}/api/health`,
     url,

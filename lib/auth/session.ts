@@ -46,3 +46,15 @@ export async function requireAdminPage(returnTo: string): Promise<SessionUser> {
   if (user.role !== "ADMIN") forbidden();
   return user;
 }
+
+/**
+ * For the chat hot path: the signed-in user's id from the session token alone (no database
+ * read). Only for queries that are themselves scoped to this user, so a deleted account simply
+ * finds nothing.
+ */
+export async function requireSessionUserId(): Promise<string> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) throw new AppError("unauthorized:session");
+  return id;
+}

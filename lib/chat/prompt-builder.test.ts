@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { resolveMacros } from "@/lib/characters/prompt";
 import { type Profile, profileSchema } from "@/lib/characters/schema";
 import { AppError } from "@/lib/errors";
 import { estimateTokens, TOKENS_PER_MESSAGE } from "@/lib/llm/tokens";

@@ -6,11 +6,10 @@ import type { Actor } from "@/lib/auth/permissions";
 import { canViewCharacter } from "@/lib/auth/permissions";
 import { displayName, resolveMacros } from "@/lib/characters/prompt";
 import { profileSchema } from "@/lib/characters/schema";
-import { db, isUniqueViolation } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { ChatMessageView, Sampling } from "./schema";
 import { DEFAULT_SAMPLING, samplingSchema } from "./schema";
-import { selectedPath } from "./tree";
 
 /** A STREAMING message not checkpointed for this long belongs to a process that died. */
 export const STALE_STREAM_MS = 30_000;
@@ -197,110 +196,6 @@ async function setSelected(
   else await tx.conversation.update({ where: { id: conversationId }, data: { selectedRootId: childId } });
 }
 
-async function leafOfSelectedPath(tx: Prisma.TransactionClient, conversationId: string, selectedRootId: string | null) {
-  const rows = await tx.message.findMany({
-    where: { conversationId },
-    select: { id: true, parentId: true, selectedChildId: true, role: true, status: true },
-  });
-  return selectedPath(rows, selectedRootId).at(-1) ?? null;
-}
-
-/** Record a swipe choice: continuing from a reply that has siblings prefers it over them. */
-async function recordSwipeChoice(
-  tx: Prisma.TransactionClient,
-  conversationId: string,
-  userId: string,
-  chosenId: string,
-) {
-  const chosen = await tx.message.findUniqueOrThrow({
-    where: { id: chosenId },
-    select: { parentId: true, role: true },
-  });
-  if (chosen.role !== "ASSISTANT") return;
-  const siblings = await tx.message.findMany({
-    where: {
-      conversationId,
-      parentId: chosen.parentId,
-      role: "ASSISTANT",
-      id: { not: chosenId },
-      status: { in: ["COMPLETE", "STOPPED"] },
-    },
-    select: { id: true },
-  });
-  if (siblings.length === 0) return;
-  await tx.swipeChoice.upsert({
-    where: { conversationId_chosenId: { conversationId, chosenId } },
-    create: { conversationId, userId, parentId: chosen.parentId, chosenId, shownIds: siblings.map((s) => s.id) },
-    update: { shownIds: siblings.map((s) => s.id) },
-  });
-}
-
-/**
- * Store the user's message before anything is asked of the model. A repeated clientRequestId
- * returns the stored message instead of a second one.
- */
-export async function appendUserMessage(
-  actor: Actor,
-  conversation: OwnConversation,
-  input: { content: string; clientRequestId: string; parentId?: string | null },
-): Promise<{ message: { id: string; parentId: string | null }; duplicate: boolean }> {
-  const existing = await db.message.findUnique({
-    where: {
-      conversationId_clientRequestId: { conversationId: conversation.id, clientRequestId: input.clientRequestId },
-    },
-    select: { id: true, parentId: true },
-  });
-  if (existing) return { message: existing, duplicate: true };
-  try {
-    return await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Conversation" WHERE id = ${conversation.id} FOR UPDATE`;
-      let parentId: string | null;
-      if (input.parentId !== undefined) {
-        parentId = input.parentId;
-        if (parentId) {
-          const parent = await tx.message.findFirst({
-            where: { id: parentId, conversationId: conversation.id },
-            select: { id: true },
-          });
-          if (!parent) throw new AppError("not_found:message", "That message does not exist.");
-        }
-      } else {
-        const fresh = await tx.conversation.findUniqueOrThrow({
-          where: { id: conversation.id },
-          select: { selectedRootId: true },
-        });
-        parentId = (await leafOfSelectedPath(tx, conversation.id, fresh.selectedRootId))?.id ?? null;
-      }
-      const message = await tx.message.create({
-        data: {
-          conversationId: conversation.id,
-          parentId,
-          role: "USER",
-          content: input.content,
-          clientRequestId: input.clientRequestId,
-        },
-        select: { id: true, parentId: true },
-      });
-      await setSelected(tx, conversation.id, parentId, message.id);
-      if (parentId) await recordSwipeChoice(tx, conversation.id, actor.id, parentId);
-      await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
-      return { message, duplicate: false };
-    });
-  } catch (error) {
-    // Two submits with one id raced past the lookup: the unique index kept one.
-    if (isUniqueViolation(error)) {
-      const stored = await db.message.findUniqueOrThrow({
-        where: {
-          conversationId_clientRequestId: { conversationId: conversation.id, clientRequestId: input.clientRequestId },
-        },
-        select: { id: true, parentId: true },
-      });
-      return { message: stored, duplicate: true };
-    }
-    throw error;
-  }
-}
-
 export type ReplyLineage = {
   characterVersionId: string;
   modelId: string;
@@ -310,37 +205,41 @@ export type ReplyLineage = {
   promptHash: string;
 };
 
-/** The assistant message a reply streams into, selected as the parent's continuation. */
-export async function createReplyPlaceholder(conversationId: string, parentId: string, lineage: ReplyLineage) {
-  return db.$transaction(async (tx) => {
-    const message = await tx.message.create({
-      data: { conversationId, parentId, role: "ASSISTANT", content: "", status: "STREAMING", ...lineage },
-      select: messageFields,
-    });
-    await setSelected(tx, conversationId, parentId, message.id);
-    return message;
-  });
-}
-
+/** Save the text so far; also proves the generating process is alive (see STALE_STREAM_MS). */
 export async function checkpointReply(id: string, content: string): Promise<void> {
-  await db.message.update({ where: { id }, data: { content } });
+  await pool.query(`UPDATE "Message" SET content = $2, "updatedAt" = now() WHERE id = $1`, [id, content]);
 }
 
-export async function finishReply(
-  id: string,
-  result: {
-    content: string;
-    status: "COMPLETE" | "STOPPED" | "FAILED";
-    error?: string;
-    promptTokens?: number;
-    completionTokens?: number;
-    cachedTokens?: number;
-    finishReason?: string;
-    promptHash?: string;
-    templateVersion?: string;
-  },
-) {
-  return db.message.update({ where: { id }, data: { ...result, error: result.error ?? null }, select: messageFields });
+export type ReplyResult = {
+  content: string;
+  status: "COMPLETE" | "STOPPED" | "FAILED";
+  error: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cachedTokens: number | null;
+  finishReason: string | null;
+  promptHash: string;
+  templateVersion: string;
+};
+
+export async function finishReply(id: string, result: ReplyResult): Promise<void> {
+  await pool.query(
+    `UPDATE "Message" SET content = $2, status = $3, error = $4, "promptTokens" = $5, "completionTokens" = $6,
+            "cachedTokens" = $7, "finishReason" = $8, "promptHash" = $9, "templateVersion" = $10, "updatedAt" = now()
+      WHERE id = $1`,
+    [
+      id,
+      result.content,
+      result.status,
+      result.error,
+      result.promptTokens,
+      result.completionTokens,
+      result.cachedTokens,
+      result.finishReason,
+      result.promptHash,
+      result.templateVersion,
+    ],
+  );
 }
 
 export async function getMessage(conversationId: string, messageId: string) {
@@ -357,22 +256,6 @@ export async function getMessage(conversationId: string, messageId: string) {
   });
   if (!message) throw new AppError("not_found:message", "That message does not exist.");
   return message;
-}
-
-/** The selected path ending at `messageId` (its ancestors, root first). */
-export async function pathTo(conversationId: string, messageId: string) {
-  const rows = await db.message.findMany({
-    where: { conversationId },
-    select: { id: true, parentId: true, role: true, content: true, status: true },
-  });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const path = [];
-  let current = byId.get(messageId);
-  while (current) {
-    path.unshift(current);
-    current = current.parentId ? byId.get(current.parentId) : undefined;
-  }
-  return path;
 }
 
 /** Swipe or switch branch: make this message the selected one among its siblings. */
@@ -493,4 +376,201 @@ export async function failStaleStreams(now: Date = new Date()): Promise<number> 
     data: { status: "FAILED", error: "The server stopped while this reply was being written." },
   });
   return count;
+}
+
+// ── The chat turn's hot path ────────────────────────────────────────────────────────────────
+// A turn reads its context in two parallel queries and writes the user's message and the reply
+// placeholder in one statement, on the shared pool: every millisecond here is time to first token.
+
+export type TurnContext = {
+  conversation: {
+    id: string;
+    characterId: string;
+    characterVersionId: string;
+    modelId: string;
+    selectedRootId: string | null;
+    readOnly: boolean;
+  };
+  profile: ReturnType<typeof profileSchema.parse>;
+  sampling: Sampling;
+  persona: { name: string; description: string };
+  messages: (MessageRow & { clientRequestId: string | null })[];
+};
+
+type ContextRow = {
+  id: string;
+  characterId: string;
+  characterVersionId: string;
+  modelId: string;
+  settings: unknown;
+  selectedRootId: string | null;
+  personaName: string | null;
+  personaDescription: string | null;
+  profile: unknown;
+  characterDeletedAt: Date | null;
+  userName: string;
+  defaultPersonaName: string | null;
+  defaultPersonaDescription: string | null;
+};
+
+// Character versions never change, so a parsed profile can be kept: parsing a large profile on
+// every turn showed up in profiles of busy chats.
+const profileCache = new Map<string, ReturnType<typeof profileSchema.parse>>();
+const PROFILE_CACHE_SIZE = 500;
+
+function cachedProfile(versionId: string, raw: unknown) {
+  let profile = profileCache.get(versionId);
+  if (!profile) {
+    profile = profileSchema.parse(raw);
+    if (profileCache.size >= PROFILE_CACHE_SIZE) profileCache.delete(profileCache.keys().next().value ?? "");
+    profileCache.set(versionId, profile);
+  }
+  return profile;
+}
+
+/** The conversation (only if `userId` owns it), its character version, persona and messages. */
+export async function loadTurnContext(userId: string, conversationId: string): Promise<TurnContext> {
+  const [context, messages] = await Promise.all([
+    pool.query<ContextRow>(
+      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c.settings, c."selectedRootId",
+              c."personaName", c."personaDescription", v.profile, ch."deletedAt" AS "characterDeletedAt",
+              u.name AS "userName", p.name AS "defaultPersonaName", p.description AS "defaultPersonaDescription"
+         FROM "Conversation" c
+         JOIN "CharacterVersion" v ON v.id = c."characterVersionId"
+         JOIN "Character" ch ON ch.id = c."characterId"
+         JOIN "User" u ON u.id = c."userId"
+         LEFT JOIN "UserPersona" p ON p."userId" = c."userId"
+        WHERE c.id = $1 AND c."userId" = $2 AND c."deletedAt" IS NULL`,
+      [conversationId, userId],
+    ),
+    pool.query<TurnContext["messages"][number]>(
+      `SELECT id, "parentId", "selectedChildId", role, content, status, error, "isGreeting", "editedFromId",
+              "modelId", "createdAt", "updatedAt", "clientRequestId"
+         FROM "Message" WHERE "conversationId" = $1`,
+      [conversationId],
+    ),
+  ]);
+  const row = context.rows[0];
+  if (!row) throw new AppError("not_found:conversation", "That conversation does not exist.");
+  return {
+    conversation: {
+      id: row.id,
+      characterId: row.characterId,
+      characterVersionId: row.characterVersionId,
+      modelId: row.modelId,
+      selectedRootId: row.selectedRootId,
+      readOnly: row.characterDeletedAt !== null,
+    },
+    profile: cachedProfile(row.characterVersionId, row.profile),
+    sampling: samplingSchema.parse(row.settings ?? {}),
+    persona: {
+      name: row.personaName?.trim() || row.defaultPersonaName || row.userName,
+      description: row.personaName?.trim() ? (row.personaDescription ?? "") : (row.defaultPersonaDescription ?? ""),
+    },
+    messages: messages.rows,
+  };
+}
+
+export type NewUserMessage = { id: string; parentId: string | null; content: string; clientRequestId: string };
+export type NewReply = { id: string; parentId: string; lineage: ReplyLineage };
+export type SwipeRecord = { id: string; userId: string; chosenId: string; parentId: string | null; shownIds: string[] };
+
+/**
+ * Store the user's message and the reply placeholder, select them, and record a swipe choice, in
+ * one statement. Returns false when the clientRequestId was already used (nothing is written).
+ */
+export async function insertUserTurn(
+  conversationId: string,
+  user: NewUserMessage,
+  reply: NewReply,
+  swipe: SwipeRecord | null,
+): Promise<boolean> {
+  const { lineage } = reply;
+  const result = await pool.query<{ inserted: string }>(
+    `WITH u AS (
+       INSERT INTO "Message" (id, "conversationId", "parentId", "selectedChildId", role, content, status, "clientRequestId", "updatedAt")
+       VALUES ($1, $2, $3, $4, 'USER', $5, 'COMPLETE', $6, now())
+       ON CONFLICT ("conversationId", "clientRequestId") DO NOTHING
+       RETURNING id
+     ), r AS (
+       INSERT INTO "Message" (id, "conversationId", "parentId", role, content, status, "characterVersionId", "modelId",
+                              sampling, seed, "templateVersion", "promptHash", "updatedAt")
+       SELECT $4, $2, u.id, 'ASSISTANT', '', 'STREAMING', $7, $8, $9::jsonb, $10, $11, $12, now() FROM u
+       RETURNING id
+     ), parent AS (
+       UPDATE "Message" SET "selectedChildId" = $1, "updatedAt" = now() WHERE id = $3 AND EXISTS (SELECT 1 FROM u) RETURNING id
+     ), conversation AS (
+       UPDATE "Conversation" SET "updatedAt" = now(),
+              "selectedRootId" = CASE WHEN $3::text IS NULL THEN $1 ELSE "selectedRootId" END
+        WHERE id = $2 AND EXISTS (SELECT 1 FROM u) RETURNING id
+     ), swipe AS (
+       INSERT INTO "SwipeChoice" (id, "conversationId", "userId", "parentId", "chosenId", "shownIds")
+       SELECT $13, $2, $14, $15, $16, $17::text[] FROM u WHERE $13::text IS NOT NULL
+       ON CONFLICT ("conversationId", "chosenId") DO UPDATE SET "shownIds" = EXCLUDED."shownIds"
+       RETURNING id
+     )
+     -- Data-modifying CTEs always run to completion, read or not.
+     SELECT count(*) AS inserted FROM u`,
+    [
+      user.id,
+      conversationId,
+      user.parentId,
+      reply.id,
+      user.content,
+      user.clientRequestId,
+      lineage.characterVersionId,
+      lineage.modelId,
+      JSON.stringify(lineage.sampling),
+      lineage.seed,
+      lineage.templateVersion,
+      lineage.promptHash,
+      swipe?.id ?? null,
+      swipe?.userId ?? null,
+      swipe?.parentId ?? null,
+      swipe?.chosenId ?? null,
+      swipe?.shownIds ?? null,
+    ],
+  );
+  return Number(result.rows[0]?.inserted ?? 0) > 0;
+}
+
+/** A new reply (regenerate) under an existing user message, selected as its continuation. */
+export async function insertReply(conversationId: string, reply: NewReply): Promise<void> {
+  const { lineage } = reply;
+  await pool.query(
+    `WITH r AS (
+       INSERT INTO "Message" (id, "conversationId", "parentId", role, content, status, "characterVersionId", "modelId",
+                              sampling, seed, "templateVersion", "promptHash", "updatedAt")
+       VALUES ($1, $2, $3, 'ASSISTANT', '', 'STREAMING', $4, $5, $6::jsonb, $7, $8, $9, now())
+       RETURNING id
+     ), parent AS (
+       UPDATE "Message" SET "selectedChildId" = $1, "updatedAt" = now() WHERE id = $3 RETURNING id
+     )
+     UPDATE "Conversation" SET "updatedAt" = now() WHERE id = $2`,
+    [
+      reply.id,
+      conversationId,
+      reply.parentId,
+      lineage.characterVersionId,
+      lineage.modelId,
+      JSON.stringify(lineage.sampling),
+      lineage.seed,
+      lineage.templateVersion,
+      lineage.promptHash,
+    ],
+  );
+}
+
+export async function markStreaming(messageId: string): Promise<void> {
+  await pool.query(`UPDATE "Message" SET status = 'STREAMING', error = NULL, "updatedAt" = now() WHERE id = $1`, [
+    messageId,
+  ]);
+}
+
+/** Failed replies with no text are not worth keeping as a swipe when the user retries. */
+export async function deleteEmptyFailedReplies(conversationId: string, parentId: string): Promise<void> {
+  await pool.query(
+    `DELETE FROM "Message" WHERE "conversationId" = $1 AND "parentId" = $2 AND status = 'FAILED' AND content = ''`,
+    [conversationId, parentId],
+  );
 }

@@ -25,13 +25,33 @@ export async function chatEventResponse(
   let open = true;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (event: ChatStreamEvent) => {
+      // Deltas that arrive together leave together: one frame and one socket write per tick.
+      let pendingText = "";
+      let flushScheduled = false;
+      const write = (event: ChatStreamEvent) => {
         if (!open) return;
         try {
           controller.enqueue(frame(event));
         } catch {
           open = false;
         }
+      };
+      const flush = () => {
+        flushScheduled = false;
+        if (pendingText) write({ type: "delta", text: pendingText });
+        pendingText = "";
+      };
+      const send = (event: ChatStreamEvent) => {
+        if (event.type === "delta") {
+          pendingText += event.text;
+          if (!flushScheduled) {
+            flushScheduled = true;
+            setImmediate(flush);
+          }
+          return;
+        }
+        flush();
+        write(event);
       };
       if (!first.done) send(first.value);
       try {

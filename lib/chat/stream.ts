@@ -1,29 +1,33 @@
 import "server-only";
 // One chat turn: store the user's message, build the cache-stable prompt, stream the reply from
 // the model through the AI SDK, and always leave a saved result — complete, stopped (partial
-// text kept) or failed (partial text and the reason kept). The web route and the CLI both
-// consume the events this generator yields.
-import { streamText } from "ai";
-import type { Actor } from "@/lib/auth/permissions";
-import { db } from "@/lib/db";
+// text kept) or failed (partial text and the reason kept). The web routes and the CLI consume
+// the events this generator yields. Everything before the model call is two parallel reads and
+// one write, because it all counts toward time-to-first-token.
+import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { requireDefaultModelConfig } from "@/lib/llm/config";
 import { isContextLengthError, toUpstreamError } from "@/lib/llm/errors";
 import { maxModelLen } from "@/lib/llm/model-info";
 import { languageModelFor } from "@/lib/llm/provider";
+import { streamChat } from "@/lib/llm/stream";
 import { buildPrompt, type HistoryMessage } from "./prompt-builder";
 import {
-  appendUserMessage,
   checkpointReply,
-  conversationPersona,
-  createReplyPlaceholder,
+  deleteEmptyFailedReplies,
   finishReply,
-  getMessage,
-  type OwnConversation,
-  pathTo,
+  insertReply,
+  insertUserTurn,
+  loadTurnContext,
+  type MessageRow,
+  markStreaming,
+  type ReplyResult,
+  type SwipeRecord,
+  type TurnContext,
   toViews,
 } from "./queries";
 import type { ChatMessageView, ChatStreamEvent } from "./schema";
+import { selectedPath } from "./tree";
 
 export type ReplyRequest =
   | { kind: "send"; content: string; clientRequestId: string; parentId?: string | null }
@@ -31,6 +35,8 @@ export type ReplyRequest =
   | { kind: "continue"; messageId: string };
 
 const CHECKPOINT_MS = 3_000;
+/** How often a reply's deadlines are checked: timeouts fire within this much of their limit. */
+const WATCHDOG_MS = 250;
 
 function timeouts() {
   return {
@@ -46,119 +52,203 @@ class StreamTimeout extends Error {
   }
 }
 
-async function viewOf(conversationId: string, messageId: string): Promise<ChatMessageView> {
-  const message = await getMessage(conversationId, messageId);
-  const siblings = await db.message.findMany({
-    where: { conversationId, parentId: message.parentId },
-    select: {
-      id: true,
-      parentId: true,
-      selectedChildId: true,
-      role: true,
-      content: true,
-      status: true,
-      error: true,
-      isGreeting: true,
-      editedFromId: true,
-      modelId: true,
-      createdAt: true,
-      updatedAt: true,
-    },
-  });
-  const view = toViews(siblings).find((candidate) => candidate.id === messageId);
+type Row = TurnContext["messages"][number];
+
+/** The path from the root to `messageId`, root first. */
+function ancestry(rows: Map<string, Row>, messageId: string): Row[] {
+  const path: Row[] = [];
+  let current = rows.get(messageId);
+  while (current && path.length <= rows.size) {
+    path.unshift(current);
+    current = current.parentId ? rows.get(current.parentId) : undefined;
+  }
+  return path;
+}
+
+/** The path as prompt history. Failed replies are left out: nobody chose them. */
+function history(path: Row[]): HistoryMessage[] {
+  return path
+    .filter((message) => !(message.role === "ASSISTANT" && message.status === "FAILED"))
+    .map((message) => ({
+      id: message.id,
+      role: message.role === "USER" ? "user" : "assistant",
+      content: message.content,
+    }));
+}
+
+function viewOf(rows: Iterable<MessageRow>, id: string): ChatMessageView {
+  const all = [...rows];
+  const target = all.find((row) => row.id === id);
+  if (!target) throw new AppError("not_found:message");
+  const view = toViews(all.filter((row) => row.parentId === target.parentId)).find((candidate) => candidate.id === id);
   if (!view) throw new AppError("not_found:message");
   const { selectedChildId: _selected, ...rest } = view;
   return rest;
 }
 
-function history(path: { id: string; role: "USER" | "ASSISTANT"; content: string }[]): HistoryMessage[] {
-  return path.map((message) => ({
-    id: message.id,
-    role: message.role === "USER" ? "user" : "assistant",
-    content: message.content,
-  }));
+function newRow(
+  fields: Pick<MessageRow, "id" | "parentId" | "role" | "content" | "status"> & Partial<MessageRow>,
+): Row {
+  const now = new Date();
+  return {
+    selectedChildId: null,
+    error: null,
+    isGreeting: false,
+    editedFromId: null,
+    modelId: null,
+    createdAt: now,
+    updatedAt: now,
+    clientRequestId: null,
+    ...fields,
+  };
 }
 
-/** Resolve what to answer: the user message the reply hangs under, and the text to continue. */
-async function prepare(actor: Actor, conversation: OwnConversation, request: ReplyRequest) {
-  if (request.kind === "send") {
-    const { message, duplicate } = await appendUserMessage(actor, conversation, request);
-    if (duplicate) throw new AppError("conflict:duplicate_submit", "This message was already sent.");
-    return { parentId: message.id, userMessageId: message.id, continueMessageId: null };
-  }
-  if (request.kind === "regenerate") {
-    const user = await getMessage(conversation.id, request.userMessageId);
-    if (user.role !== "USER") throw new AppError("bad_request:not_user_message", "Regenerate answers a user message.");
-    // A failed attempt with no text is not worth keeping as a swipe.
-    await db.message.deleteMany({
-      where: { conversationId: conversation.id, parentId: user.id, status: "FAILED", content: "" },
-    });
-    return { parentId: user.id, userMessageId: null, continueMessageId: null };
-  }
-  const target = await getMessage(conversation.id, request.messageId);
-  if (target.role !== "ASSISTANT" || target.status === "STREAMING" || target.status === "FAILED") {
-    throw new AppError("bad_request:not_continuable", "Only a finished reply can be continued.");
-  }
-  return { parentId: target.parentId, userMessageId: null, continueMessageId: target.id };
+/** Which earlier siblings a user passed over by continuing from `chosen` (a swipe choice). */
+function swipeChoice(rows: Map<string, Row>, chosen: Row | undefined, userId: string): SwipeRecord | null {
+  if (chosen?.role !== "ASSISTANT") return null;
+  const shown = [...rows.values()].filter(
+    (row) =>
+      row.parentId === chosen.parentId &&
+      row.id !== chosen.id &&
+      row.role === "ASSISTANT" &&
+      (row.status === "COMPLETE" || row.status === "STOPPED"),
+  );
+  if (shown.length === 0) return null;
+  return {
+    id: randomUUID(),
+    userId,
+    chosenId: chosen.id,
+    parentId: chosen.parentId,
+    shownIds: shown.map((row) => row.id),
+  };
 }
 
 export async function* generateReply(
-  actor: Actor,
-  conversation: OwnConversation,
+  userId: string,
+  conversationId: string,
   request: ReplyRequest,
   signal: AbortSignal,
 ): AsyncGenerator<ChatStreamEvent> {
+  // Fail before storing anything when no model is connected.
+  const config = requireDefaultModelConfig();
+  const context = await loadTurnContext(userId, conversationId);
+  const { conversation, profile, sampling, persona } = context;
   if (conversation.readOnly) {
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
   }
-  // Fail before storing anything when no model is connected.
-  const config = requireDefaultModelConfig();
-  const target = await prepare(actor, conversation, request);
-  const userMessage = target.userMessageId ? await viewOf(conversation.id, target.userMessageId) : null;
+  const rows = new Map(context.messages.map((row) => [row.id, row]));
+  const contextLength = maxModelLen(config.endpoint, conversation.modelId);
 
-  const endpoint = config.endpoint;
-  const modelId = conversation.modelId;
-  const sampling = conversation.sampling;
-  const persona = await conversationPersona(actor, conversation);
-  const anchorId = target.continueMessageId ?? target.parentId;
-  if (!anchorId) throw new AppError("bad_request:nothing_to_answer", "There is nothing to answer yet.");
-  const path = history(await pathTo(conversation.id, anchorId));
-  const contextLength = await maxModelLen(endpoint, modelId);
-  const mode = target.continueMessageId ? "continue" : "reply";
+  // What is being answered, and the history the prompt is built from.
+  let userRow: Row | null = null;
+  let parentId: string;
+  let continued: Row | null = null;
+  if (request.kind === "send") {
+    const duplicate = context.messages.find((row) => row.clientRequestId === request.clientRequestId);
+    if (duplicate) throw new AppError("conflict:duplicate_submit", "This message was already sent.");
+    let replyTo: string | null;
+    if (request.parentId !== undefined) {
+      replyTo = request.parentId;
+      if (replyTo && !rows.has(replyTo)) throw new AppError("not_found:message", "That message does not exist.");
+    } else {
+      replyTo = selectedPath(context.messages, conversation.selectedRootId).at(-1)?.id ?? null;
+    }
+    userRow = newRow({
+      id: randomUUID(),
+      parentId: replyTo,
+      role: "USER",
+      content: request.content,
+      status: "COMPLETE",
+    });
+    rows.set(userRow.id, userRow);
+    parentId = userRow.id;
+  } else if (request.kind === "regenerate") {
+    const user = rows.get(request.userMessageId);
+    if (user?.role !== "USER") throw new AppError("bad_request:not_user_message", "Regenerate answers a user message.");
+    parentId = user.id;
+  } else {
+    const target = rows.get(request.messageId);
+    if (target?.role !== "ASSISTANT" || target.status === "STREAMING" || target.status === "FAILED") {
+      throw new AppError("bad_request:not_continuable", "Only a finished reply can be continued.");
+    }
+    if (!target.parentId) throw new AppError("bad_request:not_continuable", "A greeting cannot be continued.");
+    continued = target;
+    parentId = target.parentId;
+  }
+  const mode = continued ? "continue" : "reply";
+  const path = history(ancestry(rows, continued?.id ?? parentId));
+  const maxLen = await contextLength;
   const build = (shrink: number) =>
     buildPrompt({
-      profile: conversation.profile,
+      profile,
       persona,
       history: path,
-      budget: { maxModelLen: Math.floor(contextLength * shrink), maxOutputTokens: sampling.max_tokens },
+      budget: { maxModelLen: Math.floor(maxLen * shrink), maxOutputTokens: sampling.max_tokens },
       mode,
     });
   let prompt = build(1);
   const seed = Math.floor(Math.random() * 2 ** 31);
-
   const lineage = {
     characterVersionId: conversation.characterVersionId,
-    modelId,
+    modelId: conversation.modelId,
     sampling,
     seed,
     templateVersion: prompt.templateVersion,
     promptHash: prompt.promptHash,
   };
-  let assistantId: string;
+
+  // Store the user's message before the model is asked anything.
+  let replyRow: Row;
   let prefix = "";
-  if (target.continueMessageId) {
-    const original = await getMessage(conversation.id, target.continueMessageId);
-    prefix = original.content;
-    assistantId = original.id;
-    await db.message.update({ where: { id: assistantId }, data: { status: "STREAMING", error: null } });
+  if (continued) {
+    await markStreaming(continued.id);
+    replyRow = { ...continued, status: "STREAMING", error: null };
+    prefix = continued.content;
   } else {
-    if (!target.parentId) throw new AppError("bad_request:nothing_to_answer");
-    assistantId = (await createReplyPlaceholder(conversation.id, target.parentId, lineage)).id;
+    replyRow = newRow({
+      id: randomUUID(),
+      parentId,
+      role: "ASSISTANT",
+      content: "",
+      status: "STREAMING",
+      modelId: conversation.modelId,
+    });
+    if (userRow) {
+      const chosen = userRow.parentId ? rows.get(userRow.parentId) : undefined;
+      const stored = await insertUserTurn(
+        conversation.id,
+        {
+          id: userRow.id,
+          parentId: userRow.parentId,
+          content: userRow.content,
+          clientRequestId: (request as { clientRequestId: string }).clientRequestId,
+        },
+        { id: replyRow.id, parentId, lineage },
+        swipeChoice(rows, chosen, userId),
+      );
+      if (!stored) throw new AppError("conflict:duplicate_submit", "This message was already sent.");
+    } else {
+      await deleteEmptyFailedReplies(conversation.id, parentId);
+      for (const row of rows.values()) {
+        if (row.parentId === parentId && row.status === "FAILED" && row.content === "") rows.delete(row.id);
+      }
+      await insertReply(conversation.id, { id: replyRow.id, parentId, lineage });
+    }
+    rows.set(replyRow.id, replyRow);
   }
-  yield { type: "start", userMessage, assistantMessage: await viewOf(conversation.id, assistantId) };
+  yield {
+    type: "start",
+    userMessage: userRow ? viewOf(rows.values(), userRow.id) : null,
+    assistantMessage: viewOf(rows.values(), replyRow.id),
+  };
 
   let text = "";
-  let usage: { promptTokens?: number; completionTokens?: number; cachedTokens?: number; finishReason?: string } = {};
+  let usage: Pick<ReplyResult, "promptTokens" | "completionTokens" | "cachedTokens" | "finishReason"> = {
+    promptTokens: null,
+    completionTokens: null,
+    cachedTokens: null,
+    finishReason: null,
+  };
   let failure: AppError | null = null;
   let stopped = false;
   let lastCheckpoint = Date.now();
@@ -166,89 +256,87 @@ export async function* generateReply(
 
   for (let attempt = 0; attempt < 2; attempt++) {
     const controller = new AbortController();
-    let timer = setTimeout(() => controller.abort(new StreamTimeout("first-token")), limits.firstToken);
-    const touch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new StreamTimeout("idle")), limits.idle);
-    };
-    const heartbeat = setInterval(() => {
-      if (Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
-        lastCheckpoint = Date.now();
-        void checkpointReply(assistantId, prefix + text).catch(() => {});
+    const startedAt = Date.now();
+    let lastTokenAt = 0;
+    // One timer per reply checks both deadlines and writes checkpoints (a timer per token
+    // would cost more than the token). Checkpoints keep the partial text safe and tell readers
+    // this process is still alive.
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      if (lastTokenAt === 0 && now - startedAt > limits.firstToken) controller.abort(new StreamTimeout("first-token"));
+      else if (lastTokenAt > 0 && now - lastTokenAt > limits.idle) controller.abort(new StreamTimeout("idle"));
+      if (now - lastCheckpoint >= CHECKPOINT_MS) {
+        lastCheckpoint = now;
+        void checkpointReply(replyRow.id, prefix + text).catch(() => {});
       }
-    }, CHECKPOINT_MS);
+    }, WATCHDOG_MS);
     let retryWithLessContext = false;
     try {
-      const result = streamText({
-        model: languageModelFor(endpoint, modelId),
+      const events = streamChat(languageModelFor(config.endpoint, conversation.modelId), {
         system: prompt.system,
         messages: prompt.messages,
         temperature: sampling.temperature,
         topP: sampling.top_p,
         maxOutputTokens: sampling.max_tokens,
         seed,
-        maxRetries: 0,
         abortSignal: AbortSignal.any([signal, controller.signal]),
-        providerOptions: {
-          vllm: {
-            top_k: sampling.top_k,
-            min_p: sampling.min_p,
-            repetition_penalty: sampling.repetition_penalty,
-            ...(mode === "continue" ? { continue_final_message: true, add_generation_prompt: false } : {}),
-          },
+        extraBody: {
+          top_k: sampling.top_k,
+          min_p: sampling.min_p,
+          repetition_penalty: sampling.repetition_penalty,
+          ...(mode === "continue" ? { continue_final_message: true, add_generation_prompt: false } : {}),
         },
-        onError: () => {},
       });
-      for await (const part of result.fullStream) {
-        if (part.type === "text-delta") {
-          touch();
-          text += part.text;
-          yield { type: "delta", text: part.text };
-        } else if (part.type === "finish") {
-          usage = {
-            promptTokens: part.totalUsage.inputTokens,
-            completionTokens: part.totalUsage.outputTokens,
-            cachedTokens: part.totalUsage.inputTokenDetails.cacheReadTokens,
-            finishReason: part.finishReason,
-          };
-        } else if (part.type === "error") {
-          throw part.error;
-        } else if (part.type === "abort") {
-          throw controller.signal.reason instanceof StreamTimeout
-            ? controller.signal.reason
-            : new DOMException("aborted", "AbortError");
+      for await (const event of events) {
+        if (event.type === "text") {
+          lastTokenAt = Date.now();
+          text += event.text;
+          yield { type: "delta", text: event.text };
+        } else {
+          usage = { ...event.usage, finishReason: event.finishReason };
         }
       }
     } catch (error) {
-      if (signal.aborted && !(controller.signal.reason instanceof StreamTimeout)) {
+      const timeout =
+        error instanceof StreamTimeout
+          ? error
+          : controller.signal.reason instanceof StreamTimeout
+            ? controller.signal.reason
+            : null;
+      if (signal.aborted && !timeout) {
         stopped = true;
       } else if (attempt === 0 && text === "" && isContextLengthError(error)) {
         // The estimate was too generous for this tokenizer: trim harder and try once more.
         prompt = build(0.75);
         retryWithLessContext = true;
-      } else if (error instanceof StreamTimeout || controller.signal.reason instanceof StreamTimeout) {
-        const timeout = error instanceof StreamTimeout ? error : (controller.signal.reason as StreamTimeout);
+      } else if (timeout) {
         failure = new AppError("upstream_timeout:model", timeout.message);
       } else {
         failure = toUpstreamError(error);
       }
     } finally {
-      clearTimeout(timer);
-      clearInterval(heartbeat);
+      clearInterval(watchdog);
     }
     if (!retryWithLessContext) break;
   }
 
-  const saved = await finishReply(assistantId, {
+  const status = stopped ? "STOPPED" : failure ? "FAILED" : "COMPLETE";
+  await finishReply(replyRow.id, {
     content: prefix + text,
-    status: stopped ? "STOPPED" : failure ? "FAILED" : "COMPLETE",
-    ...(failure ? { error: failure.message } : {}),
+    status,
+    error: failure?.message ?? null,
     ...usage,
     promptHash: prompt.promptHash,
     templateVersion: prompt.templateVersion,
   });
-  await db.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
-  const view = await viewOf(conversation.id, saved.id);
+  rows.set(replyRow.id, {
+    ...replyRow,
+    content: prefix + text,
+    status,
+    error: failure?.message ?? null,
+    updatedAt: new Date(),
+  });
+  const view = viewOf(rows.values(), replyRow.id);
   if (failure) yield { type: "error", message: view, error: { code: failure.code, message: failure.message } };
   else yield { type: "done", message: view };
 }

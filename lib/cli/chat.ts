@@ -41,8 +41,8 @@ export function registerChatCommand(program: Command): void {
         let failure: { code: string; message: string } | null = null;
         let status = "complete";
         for await (const event of generateReply(
-          user,
-          conversation,
+          user.id,
+          conversation.id,
           { kind: "send", content, clientRequestId: crypto.randomUUID() },
           abort.signal,
         )) {

@@ -39,10 +39,6 @@ export function toUpstreamError(error: unknown): AppError {
       return new AppError("upstream_error:request", `The model server rejected the request (HTTP ${status}).`);
   }
   const chain = causeChain(error);
-  // vLLM's error inside a 200 stream (`data: {"error": …}`) surfaces as a provider error.
-  if (error instanceof Error && /ProviderError/.test(error.name)) {
-    return new AppError("upstream_error:stream", "The model server failed while writing the reply.");
-  }
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket/i.test(chain)) {
     return new AppError("upstream_unavailable:model", "The model server is not reachable.");
   }

@@ -30,8 +30,8 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
     throw new AppError("bad_request:client_request_id", "clientRequestId is required to edit a user message.");
   return chatEventResponse(request, (signal) =>
     generateReply(
-      user,
-      conversation,
+      user.id,
+      conversation.id,
       { kind: "send", content: body.content, clientRequestId: body.clientRequestId ?? "", parentId: original.parentId },
       signal,
     ),

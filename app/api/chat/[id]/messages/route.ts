@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
-import { getOwnConversation } from "@/lib/chat/queries";
+import { requireSessionUserId } from "@/lib/auth/session";
 import { sendMessageSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -12,7 +11,6 @@ const idSchema = z.uuid({ error: "Not a conversation id." });
 export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, sendMessageSchema, 64 * 1024);
-  const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
-  return chatEventResponse(request, (signal) => generateReply(user, conversation, { kind: "send", ...body }, signal));
+  const userId = await requireSessionUserId();
+  return chatEventResponse(request, (signal) => generateReply(userId, id, { kind: "send", ...body }, signal));
 });

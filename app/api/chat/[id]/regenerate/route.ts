@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
-import { getOwnConversation } from "@/lib/chat/queries";
+import { requireSessionUserId } from "@/lib/auth/session";
 import { regenerateSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -12,9 +11,6 @@ const idSchema = z.uuid({ error: "Not a conversation id." });
 export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, regenerateSchema);
-  const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
-  return chatEventResponse(request, (signal) =>
-    generateReply(user, conversation, { kind: "regenerate", ...body }, signal),
-  );
+  const userId = await requireSessionUserId();
+  return chatEventResponse(request, (signal) => generateReply(userId, id, { kind: "regenerate", ...body }, signal));
 });
