@@ -64,8 +64,10 @@ test.describe("chat", () => {
     await page.reload();
     await expect(chat.last()).toHaveAttribute("data-status", "stopped");
     // Tokens already in flight when Stop was pressed may be saved too; nothing shown is lost.
-    const saved = (await chat.last().getByTestId("message-text").innerText()).trim();
-    expect(saved.startsWith(partial.trim())).toBe(true);
+    // Compare the words: markdown renders an unclosed *action* differently once it closes.
+    const words = (text: string) => text.replace(/[*_"“”]/g, "").replace(/\s+/g, " ").trim();
+    const saved = words(await chat.last().getByTestId("message-text").innerText());
+    expect(saved.startsWith(words(partial))).toBe(true);
     expect(saved.length).toBeGreaterThan(0);
   });
 
