@@ -65,7 +65,11 @@ test.describe("chat", () => {
     await expect(chat.last()).toHaveAttribute("data-status", "stopped");
     // Tokens already in flight when Stop was pressed may be saved too; nothing shown is lost.
     // Compare the words: markdown renders an unclosed *action* differently once it closes.
-    const words = (text: string) => text.replace(/[*_"“”]/g, "").replace(/\s+/g, " ").trim();
+    const words = (text: string) =>
+      text
+        .replace(/[*_"“”]/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
     const saved = words(await chat.last().getByTestId("message-text").innerText());
     expect(saved.startsWith(words(partial))).toBe(true);
     expect(saved.length).toBeGreaterThan(0);
@@ -80,8 +84,8 @@ test.describe("chat", () => {
     const first = await chat.last().getAttribute("data-message-id");
     const firstText = await chat.last().getByTestId("message-text").textContent();
     await chat.last().getByTestId("swipe-next").click();
-    await chat.waitForReply();
     await expect(chat.last().getByTestId("swipe-position")).toHaveText("2/2");
+    await chat.waitForReply();
     expect(await chat.last().getAttribute("data-message-id")).not.toBe(first);
     // Each swipe is sampled with its own seed, so the simulator writes a different reply.
     expect(await chat.last().getByTestId("message-text").textContent()).not.toBe(firstText);

@@ -19,9 +19,12 @@ export class ChatPage {
     return this.messages().last();
   }
 
+  /** Send a message and wait until it and the reply it starts are on screen. */
   async send(text: string) {
+    const before = await this.messages().count();
     await this.page.getByTestId("composer").fill(text);
     await this.page.getByTestId("composer").press("Enter");
+    await expect(this.messages()).toHaveCount(before + 2);
   }
 
   /** Wait until the last reply has finished streaming, one way or another. */

@@ -4,7 +4,7 @@
 import type { JSONObject, LanguageModelV4, LanguageModelV4Prompt } from "@ai-sdk/provider";
 import { AppError } from "@/lib/errors";
 
-export type ChatStreamEvent =
+export type ModelStreamEvent =
   | { type: "text"; text: string }
   | {
       type: "finish";
@@ -35,7 +35,7 @@ function toPrompt(call: ChatCall): LanguageModelV4Prompt {
   ];
 }
 
-export async function* streamChat(model: LanguageModelV4, call: ChatCall): AsyncGenerator<ChatStreamEvent> {
+export async function* streamChat(model: LanguageModelV4, call: ChatCall): AsyncGenerator<ModelStreamEvent> {
   const { stream } = await model.doStream({
     prompt: toPrompt(call),
     maxOutputTokens: call.maxOutputTokens,
