@@ -6,6 +6,7 @@ import { registerCharactersCommands } from "./characters";
 import { registerChatCommand } from "./chat";
 import { registerDbCommands } from "./db";
 import { registerDoctorCommand } from "./doctor";
+import { registerModelsCommands } from "./models";
 import { describeError } from "./output";
 import { registerUsersCommands } from "./users";
 import { registerWorkerCommand } from "./worker";
@@ -22,6 +23,7 @@ registerDoctorCommand(program);
 registerUsersCommands(program);
 registerCharactersCommands(program);
 registerChatCommand(program);
+registerModelsCommands(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

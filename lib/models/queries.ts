@@ -1,0 +1,176 @@
+import "server-only";
+// The model registry: endpoints (API keys never leave the server) and model versions.
+import type { Prisma } from "@/generated/prisma/client";
+import { db, isUniqueViolation } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { defaultModelConfig } from "@/lib/llm/config";
+import { type Endpoint, endpointFromBaseUrl, probeEndpoint } from "@/lib/llm/endpoint";
+import {
+  canTransition,
+  DEFAULT_ENDPOINT_NAME,
+  type ModelStatus,
+  type RegisterModelInput,
+  registerModelSchema,
+} from "./schema";
+import { type AdapterResult, isVersionedAdapterName, loadAdapter, unloadAdapter } from "./vllm-admin";
+
+/** Everything about an endpoint except its API key. */
+const publicEndpointFields = {
+  id: true,
+  name: true,
+  baseUrl: true,
+  kind: true,
+  lastHealth: true,
+  discovered: true,
+  lastSeenAt: true,
+  checkedAt: true,
+} satisfies Prisma.ModelEndpointSelect;
+
+/** Keep the `default` endpoint in step with LLM_BASE_URL / LLM_API_KEY. */
+export async function ensureEnvEndpoint(): Promise<void> {
+  const config = defaultModelConfig();
+  if (!config) return;
+  const data = { baseUrl: config.endpoint.apiUrl, apiKey: config.endpoint.apiKey ?? null };
+  await db.modelEndpoint.upsert({
+    where: { name: DEFAULT_ENDPOINT_NAME },
+    create: { name: DEFAULT_ENDPOINT_NAME, ...data },
+    update: data,
+  });
+}
+
+export function listEndpoints() {
+  return db.modelEndpoint.findMany({ select: publicEndpointFields, orderBy: { name: "asc" } });
+}
+
+/** Probe every endpoint's /health and /v1/models and record what they said. */
+export async function syncEndpoints() {
+  await ensureEnvEndpoint();
+  const endpoints = await db.modelEndpoint.findMany();
+  return Promise.all(
+    endpoints.map(async (endpoint) => {
+      const probe = await probeEndpoint(endpointFromBaseUrl(endpoint.baseUrl, endpoint.apiKey ?? undefined));
+      const now = new Date();
+      return db.modelEndpoint.update({
+        where: { id: endpoint.id },
+        data: {
+          lastHealth: {
+            reachable: probe.reachable,
+            healthy: probe.healthy,
+            error: probe.error ?? null,
+            latencyMs: probe.latencyMs,
+          },
+          discovered: probe.models,
+          checkedAt: now,
+          ...(probe.reachable ? { lastSeenAt: now } : {}),
+        },
+        select: publicEndpointFields,
+      });
+    }),
+  );
+}
+
+export async function registerModelVersion(input: RegisterModelInput) {
+  const data = registerModelSchema.parse(input);
+  if (data.endpointName === DEFAULT_ENDPOINT_NAME) await ensureEnvEndpoint();
+  if (data.adapterPath && !isVersionedAdapterName(data.servedModelId)) {
+    throw new AppError(
+      "bad_request:adapter_name",
+      `Adapter names are immutable and versioned, like "char-aria-v3"; "${data.servedModelId}" is not.`,
+    );
+  }
+  const endpoint = await db.modelEndpoint.findUnique({ where: { name: data.endpointName } });
+  if (!endpoint) {
+    throw new AppError(
+      "not_found:endpoint",
+      `No endpoint named "${data.endpointName}". Set LLM_BASE_URL or add the endpoint first.`,
+    );
+  }
+  try {
+    return await db.modelVersion.create({
+      data: {
+        name: data.name,
+        servedModelId: data.servedModelId,
+        endpointId: endpoint.id,
+        baseModel: data.baseModel ?? null,
+        adapterPath: data.adapterPath ?? null,
+        notes: data.notes,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        "conflict:model_version",
+        "A model version with that name or served id already exists; versions are immutable.",
+      );
+    }
+    throw error;
+  }
+}
+
+export function listModelVersions() {
+  return db.modelVersion.findMany({
+    orderBy: [{ status: "asc" }, { name: "asc" }],
+    include: { endpoint: { select: { name: true } } },
+  });
+}
+
+/** A version by its user-facing name, with the endpoint it is served from (key included, server-side only). */
+export async function getModelVersionForServing(
+  name: string,
+): Promise<{ id: string; servedModelId: string; adapterPath: string | null; status: ModelStatus; endpoint: Endpoint }> {
+  const version = await db.modelVersion.findUnique({ where: { name }, include: { endpoint: true } });
+  if (!version) throw new AppError("not_found:model_version", `No model version named "${name}".`);
+  return {
+    id: version.id,
+    servedModelId: version.servedModelId,
+    adapterPath: version.adapterPath,
+    status: version.status,
+    endpoint: endpointFromBaseUrl(version.endpoint.baseUrl, version.endpoint.apiKey ?? undefined),
+  };
+}
+
+export async function setModelStatus(id: string, to: ModelStatus) {
+  const version = await db.modelVersion.findUnique({ where: { id } });
+  if (!version) throw new AppError("not_found:model_version");
+  if (version.status === to) return version;
+  if (!canTransition(version.status, to)) {
+    throw new AppError(
+      "conflict:model_status",
+      `A ${version.status.toLowerCase()} model cannot become ${to.toLowerCase()}.`,
+    );
+  }
+  return db.modelVersion.update({ where: { id }, data: { status: to } });
+}
+
+/**
+ * Load or unload a version's adapter on its vLLM endpoint and record the new status when vLLM
+ * agrees. vLLM's own answer is returned as it is, failures included.
+ */
+export async function setAdapterLoaded(name: string, loaded: boolean): Promise<AdapterResult> {
+  const version = await getModelVersionForServing(name);
+  if (!version.adapterPath) {
+    throw new AppError(
+      "bad_request:not_an_adapter",
+      `"${name}" is a base model; only adapters are loaded and unloaded.`,
+    );
+  }
+  if (loaded && version.status === "SERVING") return { ok: true, status: 200, message: "Already serving." };
+  if (loaded && version.status === "RETIRED")
+    throw new AppError("conflict:model_status", "A retired model cannot be loaded.");
+  if (!loaded && version.status === "SERVING") {
+    throw new AppError(
+      "conflict:model_status",
+      "This model is serving users; take it out of rotation before unloading it.",
+    );
+  }
+  const result = loaded
+    ? await loadAdapter(version.endpoint, version.servedModelId, version.adapterPath)
+    : await unloadAdapter(version.endpoint, version.servedModelId);
+  // "Already loaded" / "not found" mean vLLM is already in the state asked for.
+  const inState = result.ok || (loaded ? result.reason === "already_loaded" : result.reason === "not_found");
+  if (inState) {
+    const target = loaded ? "LOADED" : version.status === "RETIRED" ? "RETIRED" : "REGISTERED";
+    await db.modelVersion.update({ where: { id: version.id }, data: { status: target } });
+  }
+  return result;
+}
