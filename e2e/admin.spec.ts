@@ -41,6 +41,21 @@ test.describe("admin area", () => {
   });
 });
 
+test.describe("model registry page", () => {
+  test("an admin sees the endpoint's health and its base and LoRA models; others get 403", async ({ page, browser }) => {
+    await new AuthPage(page).signInAs(testUser("admin"));
+    await page.goto("/admin/models");
+    const endpoint = page.getByTestId("endpoint-card");
+    await expect(endpoint).toContainText("healthy");
+    await expect(endpoint).toContainText("troupe-sim/base-7b");
+    await expect(endpoint).toContainText("troupe-sim/lora-aria-v1");
+    await expect(endpoint).toContainText("LoRA on troupe-sim/base-7b");
+    const bob = await browser.newPage();
+    await new AuthPage(bob).signInAs(testUser("bob"));
+    expect((await bob.goto("/admin/models"))?.status()).toBe(403);
+  });
+});
+
 test.describe("anonymous", () => {
   test("APIs answer 401 with the shared error shape", async ({ request }) => {
     for (const [method, url] of [

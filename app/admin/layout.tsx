@@ -5,6 +5,7 @@ import { requireAdminPage } from "@/lib/auth/session";
 const SECTIONS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/models", label: "Models" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and
