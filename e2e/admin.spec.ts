@@ -42,7 +42,10 @@ test.describe("admin area", () => {
 });
 
 test.describe("model registry page", () => {
-  test("an admin sees the endpoint's health and its base and LoRA models; others get 403", async ({ page, browser }) => {
+  test("an admin sees the endpoint's health and its base and LoRA models; others get 403", async ({
+    page,
+    browser,
+  }) => {
     await new AuthPage(page).signInAs(testUser("admin"));
     await page.goto("/admin/models");
     const endpoint = page.getByTestId("endpoint-card");
@@ -50,6 +53,7 @@ test.describe("model registry page", () => {
     await expect(endpoint).toContainText("troupe-sim/base-7b");
     await expect(endpoint).toContainText("troupe-sim/lora-aria-v1");
     await expect(endpoint).toContainText("LoRA on troupe-sim/base-7b");
+    await expect(endpoint.getByTestId("endpoint-metrics")).toContainText("KV cache");
     const bob = await browser.newPage();
     await new AuthPage(bob).signInAs(testUser("bob"));
     expect((await bob.goto("/admin/models"))?.status()).toBe(403);

@@ -5,6 +5,7 @@ import { db, isUniqueViolation } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defaultModelConfig } from "@/lib/llm/config";
 import { type Endpoint, endpointFromBaseUrl, probeEndpoint } from "@/lib/llm/endpoint";
+import { fetchMetrics, parseVllmMetrics, type VllmMetricsSummary } from "./metrics";
 import {
   canTransition,
   DEFAULT_ENDPOINT_NAME,
@@ -173,4 +174,23 @@ export async function setAdapterLoaded(name: string, loaded: boolean): Promise<A
     await db.modelVersion.update({ where: { id: version.id }, data: { status: target } });
   }
   return result;
+}
+
+/** Live metrics of each vLLM endpoint, or the reason they could not be read. */
+export async function endpointMetrics(): Promise<Map<string, { metrics: VllmMetricsSummary } | { error: string }>> {
+  const endpoints = await db.modelEndpoint.findMany({ where: { kind: "VLLM" } });
+  const entries = await Promise.all(
+    endpoints.map(async (endpoint) => {
+      try {
+        const text = await fetchMetrics(endpointFromBaseUrl(endpoint.baseUrl, endpoint.apiKey ?? undefined));
+        return [endpoint.id, { metrics: parseVllmMetrics(text) }] as const;
+      } catch (error) {
+        return [
+          endpoint.id,
+          { error: error instanceof AppError ? error.message : "The metrics could not be read." },
+        ] as const;
+      }
+    }),
+  );
+  return new Map(entries);
 }

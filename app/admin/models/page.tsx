@@ -5,17 +5,48 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireAdminPage } from "@/lib/auth/session";
 import type { DiscoveredModel } from "@/lib/llm/endpoint";
-import { listEndpoints, listModelVersions, syncEndpoints } from "@/lib/models/queries";
+import type { VllmMetricsSummary } from "@/lib/models/metrics";
+import { endpointMetrics, listEndpoints, listModelVersions, syncEndpoints } from "@/lib/models/queries";
 
 export const metadata: Metadata = { title: "Models" };
 
 type Health = { reachable?: boolean; healthy?: boolean; error?: string | null; latencyMs?: number } | null;
 
+const seconds = (value: number | undefined) => (value === undefined ? "—" : `${Math.round(value * 1000)} ms`);
+
+function MetricsLine({ entry }: { entry: { metrics: VllmMetricsSummary } | { error: string } | undefined }) {
+  if (!entry) return null;
+  if ("error" in entry) return <p className="text-sm text-muted-foreground">Metrics: {entry.error}</p>;
+  const { metrics } = entry;
+  const items = [
+    ["running", String(metrics.requestsRunning)],
+    ["waiting", String(metrics.requestsWaiting)],
+    ["KV cache", `${Math.round(metrics.kvCacheUsage * 100)} %`],
+    [
+      "prefix-cache hits",
+      metrics.prefixCacheHitRate === null ? "—" : `${Math.round(metrics.prefixCacheHitRate * 100)} %`,
+    ],
+    ["TTFT p50/p99", `${seconds(metrics.ttft?.p50)} / ${seconds(metrics.ttft?.p99)}`],
+    ["latency p50/p99", `${seconds(metrics.e2eLatency?.p50)} / ${seconds(metrics.e2eLatency?.p99)}`],
+    ["adapters running", metrics.loras.running.join(", ") || "—"],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" data-testid="endpoint-metrics">
+      {items.map(([label, value]) => (
+        <div key={label}>
+          <dt className="text-muted-foreground">{label}</dt>
+          <dd className="font-mono">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export default async function AdminModelsPage() {
   await requireAdminPage("/admin/models");
   // Opening the page refreshes what every endpoint serves.
   await syncEndpoints();
-  const [endpoints, versions] = await Promise.all([listEndpoints(), listModelVersions()]);
+  const [endpoints, versions, metrics] = await Promise.all([listEndpoints(), listModelVersions(), endpointMetrics()]);
   return (
     <div className="space-y-6" data-testid="admin-models">
       <section className="space-y-3">
@@ -39,7 +70,8 @@ export default async function AdminModelsPage() {
                     {health?.error ? ` · ${health.error}` : ""}
                   </CardDescription>
                 </CardHeader>
-                <CardContent>
+                <CardContent className="space-y-3">
+                  <MetricsLine entry={metrics.get(endpoint.id)} />
                   <ul className="space-y-1 text-sm">
                     {discovered.map((model) => (
                       <li key={model.id}>
