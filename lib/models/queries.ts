@@ -177,13 +177,15 @@ export async function setAdapterLoaded(name: string, loaded: boolean): Promise<A
 }
 
 /** Live metrics of each vLLM endpoint, or the reason they could not be read. */
-export async function endpointMetrics(): Promise<Map<string, { metrics: VllmMetricsSummary } | { error: string }>> {
+type MetricsEntry = { metrics: VllmMetricsSummary } | { error: string };
+
+export async function endpointMetrics(): Promise<Map<string, MetricsEntry>> {
   const endpoints = await db.modelEndpoint.findMany({ where: { kind: "VLLM" } });
   const entries = await Promise.all(
     endpoints.map(async (endpoint) => {
       try {
         const text = await fetchMetrics(endpointFromBaseUrl(endpoint.baseUrl, endpoint.apiKey ?? undefined));
-        return [endpoint.id, { metrics: parseVllmMetrics(text) }] as const;
+        return [endpoint.id, { metrics: parseVllmMetrics(text) } as MetricsEntry] as const;
       } catch (error) {
         return [
           endpoint.id,
