@@ -15,7 +15,9 @@ loadDotEnv();
 
 const program = new Command()
   .name("troupe")
-  .description("Troupe's command line: accounts, characters, the embedded database, the background worker and checks.")
+  .description(
+    "Troupe's command line: accounts, characters, chat, the model registry, the embedded database, the background worker and checks.",
+  )
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
