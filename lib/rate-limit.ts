@@ -8,6 +8,8 @@ export type RateLimitState = { allowed: boolean; remaining: number; retryAfterSe
 export const RATE_LIMITS = {
   loginFailures: { limit: 5, windowSeconds: 15 * 60 },
   signUp: { limit: 20, windowSeconds: 60 * 60 },
+  /** Card import requests per user (each up to IMPORT_LIMITS.filesPerRequest files). */
+  imports: { limit: 50, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
 function stateOf(row: { count: number; windowEnds: Date } | null, rule: RateLimitRule, now: Date): RateLimitState {

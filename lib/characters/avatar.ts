@@ -1,8 +1,9 @@
 // Avatar uploads: raw image bytes, checked by magic bytes and header dimensions before storing.
 // SVG and anything else that is not a plain raster image is refused (it could carry script).
 import { AppError } from "@/lib/errors";
-import { describeImage } from "./cards/image";
+import { checkImageSize, describeImage } from "./cards/image";
 import { DEFAULT_CARD_LIMITS } from "./cards/limits";
+import { CardImportError } from "./cards/report";
 import type { AvatarInput } from "./queries";
 
 export const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
@@ -13,12 +14,12 @@ export function validateAvatar(bytes: Uint8Array): AvatarInput {
   }
   const image = describeImage(bytes);
   if (!image) throw new AppError("bad_request:avatar", "Upload a PNG, JPEG, WebP or GIF image.");
-  const { maxImageSide, maxImagePixels } = DEFAULT_CARD_LIMITS;
-  if (image.width > maxImageSide || image.height > maxImageSide || image.width * image.height > maxImagePixels) {
-    throw new AppError(
-      "payload_too_large:avatar",
-      `The image is ${image.width}×${image.height} px; the limit is ${maxImageSide} px a side.`,
-    );
+  // The same size rule as avatars inside imported cards.
+  try {
+    checkImageSize(image, DEFAULT_CARD_LIMITS, "The image");
+  } catch (error) {
+    if (error instanceof CardImportError) throw new AppError("payload_too_large:avatar", error.message);
+    throw error;
   }
   return { bytes, ...image };
 }

@@ -3,7 +3,7 @@ import "server-only";
 // a bad file never stopping the rest.
 import type { Actor } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { hitRateLimit } from "@/lib/rate-limit";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { exportCharx, exportJson, exportPng, parseCardFile } from "./cards";
 import { createCharacter, getAvatarForViewer, getCharacterForViewer, saveCharacterVersion } from "./queries";
 import type { ExportFormat } from "./schema";
@@ -11,7 +11,6 @@ import type { ExportFormat } from "./schema";
 export const IMPORT_LIMITS = {
   filesPerRequest: 50,
   requestBytes: 100 * 1024 * 1024,
-  filesPerHour: 500,
 } as const;
 
 export type ImportOutcome =
@@ -102,12 +101,9 @@ export async function importCardFiles(
   if (files.length > IMPORT_LIMITS.filesPerRequest) {
     throw new AppError("payload_too_large:files", `Import at most ${IMPORT_LIMITS.filesPerRequest} files at a time.`);
   }
-  const limit = await hitRateLimit(`import:${actor.id}`, {
-    limit: IMPORT_LIMITS.filesPerHour / 10,
-    windowSeconds: 360,
-  });
+  const limit = await hitRateLimit(`import:${actor.id}`, RATE_LIMITS.imports);
   if (!limit.allowed) {
-    throw new AppError("rate_limited:import", "Too many imports in a short time. Wait a few minutes.", {
+    throw new AppError("rate_limited:import", "Too many imports in the last hour. Try again later.", {
       retryAfterSeconds: limit.retryAfterSeconds,
     });
   }

@@ -105,7 +105,21 @@ export async function loadState(conversationId: string, selectedRootId: string |
   return { selectedRootId, messages: toViews(rows) };
 }
 
-export async function getPersona(actor: Actor & { name?: string }): Promise<{ name: string; description: string }> {
+export type Persona = { name: string; description: string };
+
+/**
+ * Who {{user}} is in a conversation: the chat's own persona when it names one, else the user's
+ * default. One rule for the chat page and the prompt, so both always agree.
+ */
+export function effectivePersona(
+  conversation: { personaName: string | null; personaDescription: string | null },
+  fallback: Persona,
+): Persona {
+  const name = conversation.personaName?.trim();
+  return name ? { name, description: conversation.personaDescription ?? "" } : fallback;
+}
+
+export async function getPersona(actor: Actor): Promise<Persona> {
   const persona = await db.userPersona.findUnique({ where: { userId: actor.id } });
   if (persona) return { name: persona.name, description: persona.description };
   const user = await db.user.findUnique({ where: { id: actor.id }, select: { name: true } });
@@ -125,11 +139,7 @@ export async function conversationPersona(
   actor: Actor,
   conversation: { personaName: string | null; personaDescription: string | null },
 ) {
-  const fallback = await getPersona(actor);
-  return {
-    name: conversation.personaName?.trim() || fallback.name,
-    description: conversation.personaDescription ?? fallback.description,
-  };
+  return effectivePersona(conversation, await getPersona(actor));
 }
 
 /** Start a chat with a character the user can see; the greeting and its alternates open it. */
@@ -463,10 +473,10 @@ export async function loadTurnContext(userId: string, conversationId: string): P
     },
     profile: cachedProfile(row.characterVersionId, row.profile),
     sampling: samplingSchema.parse(row.settings ?? {}),
-    persona: {
-      name: row.personaName?.trim() || row.defaultPersonaName || row.userName,
-      description: row.personaName?.trim() ? (row.personaDescription ?? "") : (row.defaultPersonaDescription ?? ""),
-    },
+    persona: effectivePersona(row, {
+      name: row.defaultPersonaName ?? row.userName,
+      description: row.defaultPersonaDescription ?? "",
+    }),
     messages: messages.rows,
   };
 }
