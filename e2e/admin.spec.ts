@@ -48,7 +48,7 @@ test.describe("model registry page", () => {
   }) => {
     await new AuthPage(page).signInAs(testUser("admin"));
     await page.goto("/admin/models");
-    const endpoint = page.getByTestId("endpoint-card");
+    const endpoint = page.getByTestId("endpoint-card").filter({ has: page.getByRole("heading", { name: "default" }) });
     await expect(endpoint).toContainText("healthy");
     await expect(endpoint).toContainText("troupe-sim/base-7b");
     await expect(endpoint).toContainText("troupe-sim/lora-aria-v1");

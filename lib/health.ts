@@ -1,8 +1,9 @@
 // What `/api/health`, the health page and `troupe doctor` report: the app, the database and the
 // model endpoint, each on its own, so one being down never hides the state of the others.
 import { db } from "./db";
-import { defaultModelConfig, NO_MODEL_MESSAGE } from "./llm/config";
-import { type DiscoveredModel, probeEndpoint } from "./llm/endpoint";
+import { defaultModelConfig, describeDefaultModel, NO_MODEL_MESSAGE } from "./llm/config";
+import type { DiscoveredModel } from "./llm/endpoint";
+import { probeDefaultModel } from "./llm/probe";
 
 export type ComponentStatus = "ok" | "degraded" | "down" | "not_configured";
 
@@ -41,9 +42,10 @@ async function checkDatabase(): Promise<SystemHealth["database"]> {
 async function checkModel(): Promise<SystemHealth["model"]> {
   const config = defaultModelConfig();
   if (!config) return { status: "not_configured", message: NO_MODEL_MESSAGE };
-  const probe = await probeEndpoint(config.endpoint);
+  const probe = await probeDefaultModel(config);
+  const where = describeDefaultModel(config);
   const base = {
-    endpoint: config.endpoint.apiUrl,
+    endpoint: where,
     defaultModel: config.model,
     models: probe.models,
     latencyMs: probe.latencyMs,
@@ -52,13 +54,16 @@ async function checkModel(): Promise<SystemHealth["model"]> {
     return {
       ...base,
       status: "down",
-      message: `The model server at ${config.endpoint.rootUrl} is not reachable (${probe.error}).`,
+      message:
+        config.kind === "local"
+          ? `The local model cannot be used: ${probe.error}.`
+          : `The model server at ${config.endpoint.rootUrl} is not reachable (${probe.error}).`,
     };
   }
   if (!probe.healthy) {
     return { ...base, status: "degraded", message: `The model server answered but is not healthy (${probe.error}).` };
   }
-  if (config.model && !probe.models.some((model) => model.id === config.model)) {
+  if (config.kind === "remote" && config.model && !probe.models.some((model) => model.id === config.model)) {
     return {
       ...base,
       status: "degraded",

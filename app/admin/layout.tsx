@@ -6,6 +6,7 @@ const SECTIONS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/users", label: "Users" },
   { href: "/admin/models", label: "Models" },
+  { href: "/admin/routing", label: "Routing" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { adminOverview } from "@/lib/admin-overview";
 import { requireAdminPage } from "@/lib/auth/session";
-import { defaultModelConfig } from "@/lib/llm/config";
+import { defaultModelConfig, describeDefaultModel } from "@/lib/llm/config";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -36,7 +36,7 @@ export default async function AdminPage() {
           <CardTitle as="h2">Model endpoint</CardTitle>
           <CardDescription>
             {model
-              ? `Default endpoint ${model.endpoint.apiUrl}, model ${model.model ?? "(first listed)"}.`
+              ? `Default model ${model.model ?? "(first listed)"} at ${describeDefaultModel(model)}.`
               : "Not configured."}{" "}
             <Link href="/health" className="text-primary underline-offset-4 hover:underline">
               Check health

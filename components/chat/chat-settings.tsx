@@ -16,6 +16,7 @@ import {
 } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { deleteChatAction, updateChatSettingsAction } from "@/lib/chat/actions";
@@ -33,7 +34,9 @@ const NUMBERS: { key: keyof Sampling; label: string; step: number; hint: string 
 export function ChatSettings(props: {
   conversationId: string;
   title: string;
-  modelId: string;
+  /** "auto" (Troupe's routing) or the id of the serving model version the user picked. */
+  modelChoice: string;
+  models: { id: string; name: string }[];
   sampling: Sampling;
   personaName: string | null;
   personaDescription: string | null;
@@ -41,7 +44,7 @@ export function ChatSettings(props: {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [title, setTitle] = useState(props.title);
-  const [modelId, setModelId] = useState(props.modelId);
+  const [modelChoice, setModelChoice] = useState(props.modelChoice);
   const [sampling, setSampling] = useState(props.sampling);
   const [personaName, setPersonaName] = useState(props.personaName ?? "");
   const [personaDescription, setPersonaDescription] = useState(props.personaDescription ?? "");
@@ -51,7 +54,7 @@ export function ChatSettings(props: {
     start(async () => {
       const result = await updateChatSettingsAction(props.conversationId, {
         title,
-        modelId,
+        ...(modelChoice !== props.modelChoice ? { modelVersionId: modelChoice } : {}),
         sampling,
         personaName: personaName.trim() || null,
         personaDescription: personaName.trim() ? personaDescription : null,
@@ -87,9 +90,23 @@ export function ChatSettings(props: {
           <Field label="Title" htmlFor="chat-title">
             <Input id="chat-title" value={title} maxLength={120} onChange={(event) => setTitle(event.target.value)} />
           </Field>
-          <Field label="Model" htmlFor="chat-model" hint="The served model id (base or LoRA adapter).">
-            <Input id="chat-model" value={modelId} onChange={(event) => setModelId(event.target.value)} />
-          </Field>
+          {props.models.length > 0 ? (
+            <Field label="Model" htmlFor="chat-model" hint="Automatic follows this instance's routing and experiments.">
+              <Select value={modelChoice} onValueChange={setModelChoice}>
+                <SelectTrigger id="chat-model" data-testid="chat-model">
+                  <SelectValue />
+                </SelectTrigger>
+                <SelectContent>
+                  <SelectItem value="auto">Automatic</SelectItem>
+                  {props.models.map((model) => (
+                    <SelectItem key={model.id} value={model.id}>
+                      {model.name}
+                    </SelectItem>
+                  ))}
+                </SelectContent>
+              </Select>
+            </Field>
+          ) : null}
           <div className="grid grid-cols-2 gap-3">
             {NUMBERS.map(({ key, label, step, hint }) => (
               <Field key={key} label={label} htmlFor={`sampling-${key}`} hint={hint}>

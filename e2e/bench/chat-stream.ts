@@ -133,7 +133,6 @@ export const chatStreamBenchmark: Benchmark = {
       const { createCharacter } = await import("@/lib/characters/queries");
       const { emptyProfile } = await import("@/lib/characters/schema");
       const { startConversation } = await import("@/lib/chat/queries");
-      const { DEFAULT_SAMPLING } = await import("@/lib/chat/schema");
       const user = await createUser({ email: "bench@troupe.local", name: "Bench", password: "bench-password" });
       const character = await createCharacter({
         ownerId: user.id,
@@ -146,8 +145,8 @@ export const chatStreamBenchmark: Benchmark = {
       });
       const conversations = async (count: number, replyTokens: number) => {
         const ids: string[] = [];
-        const sampling = { ...DEFAULT_SAMPLING, max_tokens: replyTokens };
-        for (let i = 0; i < count; i++) ids.push((await startConversation(user, character.id, MODEL, sampling)).id);
+        const sampling = { max_tokens: replyTokens };
+        for (let i = 0; i < count; i++) ids.push((await startConversation(user, character.id, { sampling })).id);
         return ids;
       };
 

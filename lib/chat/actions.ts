@@ -4,8 +4,13 @@ import { z } from "zod";
 import { type ActionResult, runAction } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { parseWith } from "@/lib/http";
-import { getDefaultChatModel } from "@/lib/llm/provider";
-import { deleteConversation, getOwnConversation, savePersona, startConversation, updateConversation } from "./queries";
+import {
+  changeConversationSettings,
+  deleteConversation,
+  getOwnConversation,
+  savePersona,
+  startConversation,
+} from "./queries";
 import { conversationSettingsSchema, personaSchema, startConversationSchema } from "./schema";
 
 /** Start a chat and open it. */
@@ -13,8 +18,7 @@ export async function startChatAction(characterId: string): Promise<ActionResult
   const result = await runAction(async () => {
     const input = parseWith(startConversationSchema, { characterId });
     const user = await requireUser();
-    const { modelId } = await getDefaultChatModel();
-    return startConversation(user, input.characterId, modelId);
+    return startConversation(user, input.characterId);
   });
   if (result.ok) redirect(`/chat/${result.data.id}`);
   return result;
@@ -26,7 +30,7 @@ export async function updateChatSettingsAction(conversationId: string, patch: un
     const input = parseWith(conversationSettingsSchema, patch);
     const user = await requireUser();
     const conversation = await getOwnConversation(user, id);
-    await updateConversation(conversation.id, input, conversation.sampling);
+    await changeConversationSettings(conversation, input);
     return undefined;
   });
 }

@@ -1,14 +1,17 @@
 import "server-only";
 // Conversations and their message trees. A conversation is private to the user who started it
 // (admins included: a chat is nobody else's business); every function here takes the actor.
-import type { Prisma } from "@/generated/prisma/client";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { EndpointKind, ModelStatus, Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
 import { canViewCharacter } from "@/lib/auth/permissions";
 import { displayName, resolveMacros } from "@/lib/characters/prompt";
 import { profileSchema } from "@/lib/characters/schema";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { ChatMessageView, Sampling } from "./schema";
+import { type ChatRoute, routeForChoice, routeNewChat } from "@/lib/models/routing";
+import type { ChatMessageView, conversationSettingsSchema, Sampling } from "./schema";
 import { DEFAULT_SAMPLING, samplingSchema } from "./schema";
 
 /** A STREAMING message not checkpointed for this long belongs to a process that died. */
@@ -142,12 +145,14 @@ export async function conversationPersona(
   return effectivePersona(conversation, await getPersona(actor));
 }
 
-/** Start a chat with a character the user can see; the greeting and its alternates open it. */
+/**
+ * Start a chat with a character the user can see; the greeting and its alternates open it. The
+ * model is routed once here (see lib/models/routing.ts) and stays with the chat.
+ */
 export async function startConversation(
   actor: Actor,
   characterId: string,
-  modelId: string,
-  sampling: Sampling = DEFAULT_SAMPLING,
+  options: { sampling?: Partial<Sampling> } = {},
 ) {
   const character = await db.character.findUnique({
     where: { id: characterId },
@@ -160,15 +165,21 @@ export async function startConversation(
     throw new AppError("forbidden:character", "This character was deleted; start a chat with another one.");
   const profile = profileSchema.parse(character.currentVersion.profile);
   const version = character.currentVersion;
+  const conversationId = randomUUID();
+  const route = await routeNewChat(characterId, conversationId);
   return db.$transaction(async (tx) => {
     const conversation = await tx.conversation.create({
       data: {
+        id: conversationId,
         userId: actor.id,
         characterId,
         characterVersionId: version.id,
         title: character.name,
-        modelId,
-        settings: sampling,
+        modelId: route.modelId,
+        modelVersionId: route.modelVersionId,
+        experimentId: route.experimentId,
+        variant: route.variant,
+        settings: samplingSchema.parse({ ...DEFAULT_SAMPLING, ...route.samplingPreset, ...options.sampling }),
       },
     });
     // Greetings are stored as the user saw them, with {{char}}/{{user}} resolved.
@@ -209,6 +220,7 @@ async function setSelected(
 export type ReplyLineage = {
   characterVersionId: string;
   modelId: string;
+  modelVersionId: string | null;
   sampling: Sampling;
   seed: number;
   templateVersion: string;
@@ -290,6 +302,7 @@ export async function editAssistantMessage(conversationId: string, messageId: st
         editedFromId: original.id,
         characterVersionId: original.characterVersionId,
         modelId: original.modelId,
+        modelVersionId: original.modelVersionId,
         sampling: original.sampling ?? undefined,
         seed: original.seed,
         templateVersion: original.templateVersion,
@@ -322,7 +335,7 @@ export async function updateConversation(
   conversationId: string,
   patch: {
     title?: string;
-    modelId?: string;
+    route?: Pick<ChatRoute, "modelId" | "modelVersionId" | "experimentId" | "variant">;
     sampling?: Partial<Sampling>;
     personaName?: string | null;
     personaDescription?: string | null;
@@ -333,12 +346,29 @@ export async function updateConversation(
     where: { id: conversationId },
     data: {
       ...(patch.title ? { title: patch.title } : {}),
-      ...(patch.modelId ? { modelId: patch.modelId } : {}),
+      ...(patch.route
+        ? {
+            modelId: patch.route.modelId,
+            modelVersionId: patch.route.modelVersionId,
+            experimentId: patch.route.experimentId,
+            variant: patch.route.variant,
+          }
+        : {}),
       ...(patch.sampling ? { settings: samplingSchema.parse({ ...current, ...patch.sampling }) } : {}),
       ...(patch.personaName !== undefined ? { personaName: patch.personaName } : {}),
       ...(patch.personaDescription !== undefined ? { personaDescription: patch.personaDescription } : {}),
     },
   });
+}
+
+/** Apply a settings patch from the chat's owner; a model choice is routed (see routeForChoice). */
+export async function changeConversationSettings(
+  conversation: Pick<OwnConversation, "id" | "characterId" | "sampling">,
+  input: z.infer<typeof conversationSettingsSchema>,
+) {
+  const { modelVersionId, ...rest } = input;
+  const route = modelVersionId ? await routeForChoice(conversation, modelVersionId) : undefined;
+  return updateConversation(conversation.id, { ...rest, ...(route ? { route } : {}) }, conversation.sampling);
 }
 
 export async function deleteConversation(conversationId: string): Promise<void> {
@@ -398,6 +428,9 @@ export type TurnContext = {
     characterId: string;
     characterVersionId: string;
     modelId: string;
+    modelVersionId: string | null;
+    /** The model version's endpoint and status (null: the environment's default model). */
+    version: { kind: EndpointKind; baseUrl: string; apiKey: string | null; status: ModelStatus } | null;
     selectedRootId: string | null;
     readOnly: boolean;
   };
@@ -412,6 +445,11 @@ type ContextRow = {
   characterId: string;
   characterVersionId: string;
   modelId: string;
+  modelVersionId: string | null;
+  versionStatus: ModelStatus | null;
+  endpointKind: EndpointKind | null;
+  endpointBaseUrl: string | null;
+  endpointApiKey: string | null;
   settings: unknown;
   selectedRootId: string | null;
   personaName: string | null;
@@ -442,14 +480,18 @@ function cachedProfile(versionId: string, raw: unknown) {
 export async function loadTurnContext(userId: string, conversationId: string): Promise<TurnContext> {
   const [context, messages] = await Promise.all([
     pool.query<ContextRow>(
-      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c.settings, c."selectedRootId",
-              c."personaName", c."personaDescription", v.profile, ch."deletedAt" AS "characterDeletedAt",
-              u.name AS "userName", p.name AS "defaultPersonaName", p.description AS "defaultPersonaDescription"
+      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c."modelVersionId", c.settings,
+              c."selectedRootId", c."personaName", c."personaDescription", v.profile,
+              ch."deletedAt" AS "characterDeletedAt", u.name AS "userName", p.name AS "defaultPersonaName",
+              p.description AS "defaultPersonaDescription", mv.status AS "versionStatus",
+              e.kind AS "endpointKind", e."baseUrl" AS "endpointBaseUrl", e."apiKey" AS "endpointApiKey"
          FROM "Conversation" c
          JOIN "CharacterVersion" v ON v.id = c."characterVersionId"
          JOIN "Character" ch ON ch.id = c."characterId"
          JOIN "User" u ON u.id = c."userId"
          LEFT JOIN "UserPersona" p ON p."userId" = c."userId"
+         LEFT JOIN "ModelVersion" mv ON mv.id = c."modelVersionId"
+         LEFT JOIN "ModelEndpoint" e ON e.id = mv."endpointId"
         WHERE c.id = $1 AND c."userId" = $2 AND c."deletedAt" IS NULL`,
       [conversationId, userId],
     ),
@@ -468,6 +510,16 @@ export async function loadTurnContext(userId: string, conversationId: string): P
       characterId: row.characterId,
       characterVersionId: row.characterVersionId,
       modelId: row.modelId,
+      modelVersionId: row.modelVersionId,
+      version:
+        row.versionStatus && row.endpointKind && row.endpointBaseUrl
+          ? {
+              kind: row.endpointKind,
+              baseUrl: row.endpointBaseUrl,
+              apiKey: row.endpointApiKey,
+              status: row.versionStatus,
+            }
+          : null,
       selectedRootId: row.selectedRootId,
       readOnly: row.characterDeletedAt !== null,
     },
@@ -504,8 +556,8 @@ export async function insertUserTurn(
        RETURNING id
      ), r AS (
        INSERT INTO "Message" (id, "conversationId", "parentId", role, content, status, "characterVersionId", "modelId",
-                              sampling, seed, "templateVersion", "promptHash", "updatedAt")
-       SELECT $4, $2, u.id, 'ASSISTANT', '', 'STREAMING', $7, $8, $9::jsonb, $10, $11, $12, now() FROM u
+                              "modelVersionId", sampling, seed, "templateVersion", "promptHash", "updatedAt")
+       SELECT $4, $2, u.id, 'ASSISTANT', '', 'STREAMING', $7, $8, $18, $9::jsonb, $10, $11, $12, now() FROM u
        RETURNING id
      ), parent AS (
        UPDATE "Message" SET "selectedChildId" = $1, "updatedAt" = now() WHERE id = $3 AND EXISTS (SELECT 1 FROM u) RETURNING id
@@ -539,6 +591,7 @@ export async function insertUserTurn(
       swipe?.parentId ?? null,
       swipe?.chosenId ?? null,
       swipe?.shownIds ?? null,
+      lineage.modelVersionId,
     ],
   );
   return Number(result.rows[0]?.inserted ?? 0) > 0;
@@ -550,8 +603,8 @@ export async function insertReply(conversationId: string, reply: NewReply): Prom
   await pool.query(
     `WITH r AS (
        INSERT INTO "Message" (id, "conversationId", "parentId", role, content, status, "characterVersionId", "modelId",
-                              sampling, seed, "templateVersion", "promptHash", "updatedAt")
-       VALUES ($1, $2, $3, 'ASSISTANT', '', 'STREAMING', $4, $5, $6::jsonb, $7, $8, $9, now())
+                              "modelVersionId", sampling, seed, "templateVersion", "promptHash", "updatedAt")
+       VALUES ($1, $2, $3, 'ASSISTANT', '', 'STREAMING', $4, $5, $10, $6::jsonb, $7, $8, $9, now())
        RETURNING id
      ), parent AS (
        UPDATE "Message" SET "selectedChildId" = $1, "updatedAt" = now() WHERE id = $3 RETURNING id
@@ -567,6 +620,7 @@ export async function insertReply(conversationId: string, reply: NewReply): Prom
       lineage.seed,
       lineage.templateVersion,
       lineage.promptHash,
+      lineage.modelVersionId,
     ],
   );
 }

@@ -38,7 +38,8 @@ export const selectMessageSchema = z.object({ messageId: z.string().max(64) });
 
 export const conversationSettingsSchema = z.object({
   title: z.string().trim().min(1).max(120).optional(),
-  modelId: z.string().trim().min(1).max(200).optional(),
+  /** A serving model version's id, or "auto" for the routing rules. */
+  modelVersionId: z.string().trim().min(1).max(64).optional(),
   sampling: samplingSchema.partial().optional(),
   personaName: z.string().trim().max(80).nullable().optional(),
   personaDescription: z.string().max(2000).nullable().optional(),

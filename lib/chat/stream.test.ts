@@ -48,7 +48,7 @@ const send = (content: string, clientRequestId = crypto.randomUUID()): ReplyRequ
 
 describe("a chat turn", () => {
   it("stores the user message first, streams, and saves the reply with its lineage", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const greeting = await db.message.findFirstOrThrow({ where: { conversationId: id } });
     expect(greeting.content).toBe("Hello, Sam.");
     const events = await collect(id, send("Hi there"));
@@ -80,7 +80,7 @@ describe("a chat turn", () => {
   });
 
   it("refuses a second submit with the same id and stores one message", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const request = send("Only once", "same-request-id-1");
     await collect(id, request);
     await expect(collect(id, request)).rejects.toMatchObject({ code: "conflict:duplicate_submit" });
@@ -88,7 +88,7 @@ describe("a chat turn", () => {
   });
 
   it("regenerates a sibling reply and records the swipe choice when the chat continues", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const first = await collect(id, send("Pick one"));
     const start = first[0];
     if (start?.type !== "start" || !start.userMessage) throw new Error("expected start");
@@ -103,7 +103,7 @@ describe("a chat turn", () => {
   });
 
   it("continues a reply by appending to it", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const events = await collect(id, send("Tell me more"));
     const done = events.at(-1);
     if (done?.type !== "done") throw new Error("expected done");
@@ -115,7 +115,7 @@ describe("a chat turn", () => {
   });
 
   it("keeps the partial text and the reason when the stream fails midway", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const events = await collect(id, send("Break please [sim:stream_error@3]"));
     const last = events.at(-1);
     if (last?.type !== "error" || !last.message) throw new Error("expected error");
@@ -127,7 +127,7 @@ describe("a chat turn", () => {
   });
 
   it("saves a stopped reply when the caller aborts", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const abort = new AbortController();
     const events: ChatStreamEvent[] = [];
     for await (const event of generateReply(userId, id, send("Slowly [sim:slow@50]"), abort.signal)) {
@@ -141,7 +141,7 @@ describe("a chat turn", () => {
   });
 
   it("marks replies of a crashed process as failed, keeping their text", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const stale = await db.message.create({
       data: {
         conversationId: id,
@@ -159,7 +159,7 @@ describe("a chat turn", () => {
   });
 
   it("does not let another user post to the conversation", async () => {
-    const { id } = await startConversation({ id: userId, role: "USER" }, characterId, MODEL);
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const other = await createUser({ email: `o-${Date.now()}@unit.troupe`, name: "Other", password: "pass-word-1" });
     const attempt = async () => {
       for await (const _event of generateReply(other.id, id, send("intrusion"), new AbortController().signal)) {

@@ -6,11 +6,10 @@ import "server-only";
 // one write, because it all counts toward time-to-first-token.
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
-import { requireDefaultModelConfig } from "@/lib/llm/config";
 import { isContextLengthError, toUpstreamError } from "@/lib/llm/errors";
-import { maxModelLen } from "@/lib/llm/model-info";
-import { languageModelFor } from "@/lib/llm/provider";
+import { contextLengthFor, modelForTarget } from "@/lib/llm/provider";
 import { streamChat } from "@/lib/llm/stream";
+import { targetForConversation } from "@/lib/models/routing";
 import { buildPrompt, type HistoryMessage } from "./prompt-builder";
 import {
   checkpointReply,
@@ -129,15 +128,19 @@ export async function* generateReply(
   request: ReplyRequest,
   signal: AbortSignal,
 ): AsyncGenerator<ChatStreamEvent> {
-  // Fail before storing anything when no model is connected.
-  const config = requireDefaultModelConfig();
   const context = await loadTurnContext(userId, conversationId);
   const { conversation, profile, sampling, persona } = context;
   if (conversation.readOnly) {
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
   }
+  // Fails before anything is stored when no model is connected.
+  const { target, modelVersionId } = await targetForConversation(conversation);
   const rows = new Map(context.messages.map((row) => [row.id, row]));
-  const contextLength = maxModelLen(config.endpoint, conversation.modelId);
+  // Started now, awaited later; marked handled so an early return cannot leave a rejection loose.
+  const contextLength = contextLengthFor(target);
+  const languageModel = modelForTarget(target);
+  contextLength.catch(() => {});
+  languageModel.catch(() => {});
 
   // What is being answered, and the history the prompt is built from.
   let userRow: Row | null = null;
@@ -190,7 +193,8 @@ export async function* generateReply(
   const seed = Math.floor(Math.random() * 2 ** 31);
   const lineage = {
     characterVersionId: conversation.characterVersionId,
-    modelId: conversation.modelId,
+    modelId: target.modelId,
+    modelVersionId,
     sampling,
     seed,
     templateVersion: prompt.templateVersion,
@@ -211,7 +215,7 @@ export async function* generateReply(
       role: "ASSISTANT",
       content: "",
       status: "STREAMING",
-      modelId: conversation.modelId,
+      modelId: target.modelId,
     });
     if (userRow) {
       const chosen = userRow.parentId ? rows.get(userRow.parentId) : undefined;
@@ -272,7 +276,7 @@ export async function* generateReply(
     }, WATCHDOG_MS);
     let retryWithLessContext = false;
     try {
-      const events = streamChat(languageModelFor(config.endpoint, conversation.modelId), {
+      const events = streamChat(await languageModel, {
         system: prompt.system,
         messages: prompt.messages,
         temperature: sampling.temperature,

@@ -6,7 +6,6 @@ import { messageContentSchema } from "@/lib/chat/schema";
 import { generateReply } from "@/lib/chat/stream";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
-import { getDefaultChatModel } from "@/lib/llm/provider";
 import { resolveUser } from "./identity";
 
 export function registerChatCommand(program: Command): void {
@@ -30,8 +29,7 @@ export function registerChatCommand(program: Command): void {
           : undefined;
         await ensureDatabaseReady((message) => process.stderr.write(`${message}\n`));
         const user = await resolveUser(options.user);
-        const id =
-          conversationId ?? (await startConversation(user, character, (await getDefaultChatModel()).modelId)).id;
+        const id = conversationId ?? (await startConversation(user, character)).id;
         const conversation = await getOwnConversation(user, id);
         if (conversation.characterId !== character) throw new Error("That conversation is with another character.");
 

@@ -5,8 +5,8 @@ import { pendingMigrations } from "@/lib/db/migrate";
 import { redactDatabaseUrl, resolveDatabaseUrl, usesEmbeddedDatabase } from "@/lib/db/url";
 import { EnvError, parseBaseEnv } from "@/lib/env";
 import { DEAD_AFTER_MS } from "@/lib/jobs/worker";
-import { defaultModelConfig, NO_MODEL_MESSAGE } from "@/lib/llm/config";
-import { probeEndpoint } from "@/lib/llm/endpoint";
+import { defaultModelConfig, describeDefaultModel, NO_MODEL_MESSAGE } from "@/lib/llm/config";
+import { probeDefaultModel } from "@/lib/llm/probe";
 import { emit } from "./output";
 
 type Check = { name: string; status: "ok" | "warn" | "fail"; detail: string; fix?: string };
@@ -111,7 +111,17 @@ async function checkWorkers(client: pg.Client): Promise<Check> {
 async function checkModel(): Promise<Check> {
   const config = defaultModelConfig();
   if (!config) return { name: "model", status: "warn", detail: "not configured", fix: NO_MODEL_MESSAGE };
-  const probe = await probeEndpoint(config.endpoint);
+  const probe = await probeDefaultModel(config);
+  if (config.kind === "local") {
+    return probe.healthy
+      ? { name: "model", status: "ok", detail: `local engine, ${describeDefaultModel(config)}` }
+      : {
+          name: "model",
+          status: "fail",
+          detail: probe.error ?? "unusable",
+          fix: "point LOCAL_MODEL_PATH at a .gguf file, or run: npx troupe models pull",
+        };
+  }
   if (!probe.reachable) {
     return {
       name: "model",

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { z } from "zod";
+import { db } from "@/lib/db";
 import { ensureDatabaseReady } from "@/lib/db/ready";
+import { parseWith } from "@/lib/http";
 import {
   listEndpoints,
   listModelVersions,
@@ -7,6 +10,14 @@ import {
   setAdapterLoaded,
   syncEndpoints,
 } from "@/lib/models/queries";
+import {
+  routingOverview,
+  setCharacterModel,
+  setDefaultModel,
+  startExperiment,
+  stopExperiment,
+} from "@/lib/models/routing-admin";
+import { resolveUser } from "./identity";
 import { CliError, emit, table } from "./output";
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -103,6 +114,103 @@ export function registerModelsCommands(program: Command): void {
         if (!result.ok) throw new CliError(`vLLM refused (${result.reason}).`);
       });
   }
+
+  /** Routing changes are admin acts: they run as (and are audited for) an admin account. */
+  const asAdmin = async (email?: string) => {
+    await ensureDatabaseReady(log);
+    const user = await resolveUser(email);
+    if (user.role !== "ADMIN") throw new CliError(`${user.email} is not an admin.`);
+    return user;
+  };
+  const versionIdByName = async (name: string) => {
+    const version = await db.modelVersion.findUnique({ where: { name }, select: { id: true } });
+    if (!version) throw new CliError(`No model version named "${name}".`);
+    return version.id;
+  };
+
+  const route = models.command("route").description("Which model new chats get.");
+  route
+    .command("default")
+    .description("Set the default model version for new chats (--clear: the environment's model).")
+    .argument("[name]", "the model version's name")
+    .option("--clear", "use LLM_BASE_URL / LOCAL_MODEL_PATH's model again")
+    .option("--user <email>", "the admin acting (default: the first admin)")
+    .action(async (name: string | undefined, options: { clear?: boolean; user?: string }) => {
+      if (!name && !options.clear) throw new CliError("Name a model version, or pass --clear.");
+      const admin = await asAdmin(options.user);
+      await setDefaultModel(admin.id, options.clear ? null : await versionIdByName(name as string));
+      log(options.clear ? "new chats use the environment's model" : `new chats use ${name}`);
+    });
+  route
+    .command("character")
+    .description("Give a character its own model version (--clear: back to the default).")
+    .argument("<character-id>", "the character's id")
+    .argument("[name]", "the model version's name")
+    .option("--clear", "remove the character's own model")
+    .option("--user <email>", "the admin acting (default: the first admin)")
+    .action(async (characterId: string, name: string | undefined, options: { clear?: boolean; user?: string }) => {
+      if (!name && !options.clear) throw new CliError("Name a model version, or pass --clear.");
+      const admin = await asAdmin(options.user);
+      const character = parseWith(z.uuid({ error: "Not a character id." }), characterId);
+      await setCharacterModel(admin.id, character, options.clear ? null : await versionIdByName(name as string));
+      log(options.clear ? "the character uses the default routing" : `the character's new chats use ${name}`);
+    });
+  route
+    .command("show")
+    .description("Show the default model, character models and experiments.")
+    .option("--json", "machine-readable output")
+    .action(async (options: { json?: boolean }) => {
+      await ensureDatabaseReady(log);
+      const overview = await routingOverview();
+      emit(options, overview, () =>
+        [
+          `default: ${overview.defaultVersion?.name ?? "the environment's model"}`,
+          ...overview.characters.map((character) => `character ${character.name}: ${character.modelVersion?.name}`),
+          ...overview.experiments.map(
+            (experiment) =>
+              `experiment ${experiment.name} (${experiment.active ? "running" : "stopped"}): ` +
+              `A=${experiment.variantA.name} ${Math.round(experiment.splitA * 100)}% / B=${experiment.variantB.name}, ` +
+              `chats ${experiment.chats.A}/${experiment.chats.B}`,
+          ),
+        ].join("\n"),
+      );
+    });
+
+  const experiment = models.command("experiment").description("A/B experiments between two model versions.");
+  experiment
+    .command("start")
+    .description("Split new chats between two model versions; each chat keeps its arm.")
+    .requiredOption("--name <name>", "the experiment's name")
+    .requiredOption("--a <version>", "variant A's model version name")
+    .requiredOption("--b <version>", "variant B's model version name")
+    .option("--split <share>", "share of new chats for A, 0.01–0.99", "0.5")
+    .option("--character <id>", "only chats with this character")
+    .option("--user <email>", "the admin acting (default: the first admin)")
+    .action(
+      async (options: { name: string; a: string; b: string; split: string; character?: string; user?: string }) => {
+        const admin = await asAdmin(options.user);
+        const started = await startExperiment(admin.id, {
+          name: options.name,
+          variantAId: await versionIdByName(options.a),
+          variantBId: await versionIdByName(options.b),
+          splitA: Number(options.split),
+          characterId: options.character ?? null,
+        });
+        log(`experiment ${started.name} running`);
+      },
+    );
+  experiment
+    .command("stop")
+    .description("Stop assigning new chats; assigned chats keep their model.")
+    .argument("<name>", "the experiment's name")
+    .option("--user <email>", "the admin acting (default: the first admin)")
+    .action(async (name: string, options: { user?: string }) => {
+      const admin = await asAdmin(options.user);
+      const found = await db.experiment.findUnique({ where: { name }, select: { id: true } });
+      if (!found) throw new CliError(`No experiment named "${name}".`);
+      await stopExperiment(admin.id, found.id);
+      log(`experiment ${name} stopped`);
+    });
 
   models
     .command("list")

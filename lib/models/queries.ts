@@ -1,17 +1,23 @@
 import "server-only";
 // The model registry: endpoints (API keys never leave the server) and model versions.
+import type { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import { db, isUniqueViolation } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defaultModelConfig } from "@/lib/llm/config";
 import { type Endpoint, endpointFromBaseUrl, probeEndpoint } from "@/lib/llm/endpoint";
+import { probeLocalModel } from "@/lib/llm/probe";
 import { fetchMetrics, parseVllmMetrics, type VllmMetricsSummary } from "./metrics";
+import { routesUsing } from "./routing-admin";
 import {
   canTransition,
   DEFAULT_ENDPOINT_NAME,
+  type EndpointInput,
+  endpointInputSchema,
   type ModelStatus,
   type RegisterModelInput,
   registerModelSchema,
+  updateModelVersionSchema,
 } from "./schema";
 import { type AdapterResult, isVersionedAdapterName, loadAdapter, unloadAdapter } from "./vllm-admin";
 
@@ -27,11 +33,14 @@ const publicEndpointFields = {
   checkedAt: true,
 } satisfies Prisma.ModelEndpointSelect;
 
-/** Keep the `default` endpoint in step with LLM_BASE_URL / LLM_API_KEY. */
+/** Keep the `default` endpoint in step with LLM_BASE_URL / LLM_API_KEY (or LOCAL_MODEL_PATH). */
 export async function ensureEnvEndpoint(): Promise<void> {
   const config = defaultModelConfig();
   if (!config) return;
-  const data = { baseUrl: config.endpoint.apiUrl, apiKey: config.endpoint.apiKey ?? null };
+  const data =
+    config.kind === "remote"
+      ? { kind: "VLLM" as const, baseUrl: config.endpoint.apiUrl, apiKey: config.endpoint.apiKey ?? null }
+      : { kind: "LLAMA_CPP" as const, baseUrl: config.path, apiKey: null };
   await db.modelEndpoint.upsert({
     where: { name: DEFAULT_ENDPOINT_NAME },
     create: { name: DEFAULT_ENDPOINT_NAME, ...data },
@@ -39,8 +48,57 @@ export async function ensureEnvEndpoint(): Promise<void> {
   });
 }
 
-export function listEndpoints() {
-  return db.modelEndpoint.findMany({ select: publicEndpointFields, orderBy: { name: "asc" } });
+/** Add or change an endpoint. The env-managed `default` endpoint is changed in .env, not here. */
+export async function saveEndpoint(input: EndpointInput, id?: string) {
+  const data = endpointInputSchema.parse(input);
+  if (data.name === DEFAULT_ENDPOINT_NAME) {
+    throw new AppError(
+      "bad_request:endpoint_name",
+      `"${DEFAULT_ENDPOINT_NAME}" follows LLM_BASE_URL in .env; pick another name.`,
+    );
+  }
+  const fields = {
+    name: data.name,
+    kind: data.kind,
+    baseUrl: data.kind === "LLAMA_CPP" ? data.baseUrl : data.baseUrl.replace(/\/+$/, ""),
+    ...(data.apiKey ? { apiKey: data.apiKey } : data.clearApiKey ? { apiKey: null } : {}),
+  };
+  try {
+    if (!id) return await db.modelEndpoint.create({ data: fields, select: publicEndpointFields });
+    const existing = await db.modelEndpoint.findUnique({ where: { id }, select: { name: true } });
+    if (!existing) throw new AppError("not_found:endpoint", "That endpoint does not exist.");
+    if (existing.name === DEFAULT_ENDPOINT_NAME) {
+      throw new AppError("bad_request:endpoint_name", "The default endpoint is configured in .env (LLM_BASE_URL).");
+    }
+    return await db.modelEndpoint.update({ where: { id }, data: fields, select: publicEndpointFields });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict:endpoint", "An endpoint with that name already exists.");
+    throw error;
+  }
+}
+
+export async function deleteEndpoint(id: string) {
+  const endpoint = await db.modelEndpoint.findUnique({
+    where: { id },
+    include: { _count: { select: { versions: true } } },
+  });
+  if (!endpoint) throw new AppError("not_found:endpoint", "That endpoint does not exist.");
+  if (endpoint._count.versions > 0) {
+    throw new AppError(
+      "conflict:endpoint_in_use",
+      "Model versions are registered on this endpoint; retire them instead.",
+    );
+  }
+  await db.modelEndpoint.delete({ where: { id } });
+}
+
+/** Endpoints as the admin pages see them: whether a key is stored, never the key. */
+export async function listEndpoints() {
+  const endpoints = await db.modelEndpoint.findMany({
+    select: { ...publicEndpointFields, apiKey: true },
+    orderBy: { name: "asc" },
+  });
+  return endpoints.map(({ apiKey, ...endpoint }) => ({ ...endpoint, hasApiKey: Boolean(apiKey) }));
 }
 
 /** Probe every endpoint's /health and /v1/models and record what they said. */
@@ -49,7 +107,10 @@ export async function syncEndpoints() {
   const endpoints = await db.modelEndpoint.findMany();
   return Promise.all(
     endpoints.map(async (endpoint) => {
-      const probe = await probeEndpoint(endpointFromBaseUrl(endpoint.baseUrl, endpoint.apiKey ?? undefined));
+      const probe =
+        endpoint.kind === "LLAMA_CPP"
+          ? await probeLocalModel(endpoint.baseUrl)
+          : await probeEndpoint(endpointFromBaseUrl(endpoint.baseUrl, endpoint.apiKey ?? undefined));
       const now = new Date();
       return db.modelEndpoint.update({
         where: { id: endpoint.id },
@@ -111,7 +172,20 @@ export async function registerModelVersion(input: RegisterModelInput) {
 export function listModelVersions() {
   return db.modelVersion.findMany({
     orderBy: [{ status: "asc" }, { name: "asc" }],
-    include: { endpoint: { select: { name: true } } },
+    include: { endpoint: { select: { name: true, kind: true } } },
+  });
+}
+
+export async function updateModelVersion(id: string, input: z.input<typeof updateModelVersionSchema>) {
+  const data = updateModelVersionSchema.parse(input);
+  const version = await db.modelVersion.findUnique({ where: { id }, select: { id: true } });
+  if (!version) throw new AppError("not_found:model_version", "That model version does not exist.");
+  return db.modelVersion.update({
+    where: { id },
+    data: {
+      ...(data.notes !== undefined ? { notes: data.notes } : {}),
+      ...(data.samplingPreset ? { samplingPreset: data.samplingPreset } : {}),
+    },
   });
 }
 
@@ -134,6 +208,12 @@ export async function setModelStatus(id: string, to: ModelStatus) {
   const version = await db.modelVersion.findUnique({ where: { id } });
   if (!version) throw new AppError("not_found:model_version");
   if (version.status === to) return version;
+  if (version.status === "SERVING") {
+    const uses = await routesUsing(id);
+    if (uses.length > 0) {
+      throw new AppError("conflict:model_in_use", `Take it out of routing first: ${uses.join("; ")}.`);
+    }
+  }
   if (!canTransition(version.status, to)) {
     throw new AppError(
       "conflict:model_status",

@@ -1,4 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { DeleteEndpointButton } from "@/components/admin/delete-endpoint-button";
+import { EndpointDialog } from "@/components/admin/endpoint-dialog";
+import { ModelVersionActions } from "@/components/admin/model-version-actions";
+import { RegisterModelDialog } from "@/components/admin/register-model-dialog";
+import { AutoRefresh } from "@/components/layout/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -7,6 +13,8 @@ import { requireAdminPage } from "@/lib/auth/session";
 import type { DiscoveredModel } from "@/lib/llm/endpoint";
 import type { VllmMetricsSummary } from "@/lib/models/metrics";
 import { endpointMetrics, listEndpoints, listModelVersions, syncEndpoints } from "@/lib/models/queries";
+import { presetOf } from "@/lib/models/routing";
+import { DEFAULT_ENDPOINT_NAME } from "@/lib/models/schema";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -42,17 +50,29 @@ function MetricsLine({ entry }: { entry: { metrics: VllmMetricsSummary } | { err
   );
 }
 
+function describePreset(preset: Record<string, number>): string {
+  const entries = Object.entries(preset);
+  return entries.length === 0 ? "—" : entries.map(([key, value]) => `${key}=${value}`).join(" ");
+}
+
 export default async function AdminModelsPage() {
   await requireAdminPage("/admin/models");
-  // Opening the page refreshes what every endpoint serves.
+  // Opening (and auto-refreshing) the page re-probes what every endpoint serves.
   await syncEndpoints();
   const [endpoints, versions, metrics] = await Promise.all([listEndpoints(), listModelVersions(), endpointMetrics()]);
   return (
     <div className="space-y-6" data-testid="admin-models">
+      <AutoRefresh seconds={15} />
       <section className="space-y-3">
-        <h2 className="text-lg font-medium">Endpoints</h2>
+        <div className="flex items-center justify-between gap-3">
+          <h2 className="text-lg font-medium">Endpoints</h2>
+          <EndpointDialog />
+        </div>
         {endpoints.length === 0 ? (
-          <EmptyState title="No endpoints" description="Set LLM_BASE_URL to add the default endpoint." />
+          <EmptyState
+            title="No endpoints"
+            description="Set LLM_BASE_URL in .env for the default endpoint, or add one here."
+          />
         ) : (
           endpoints.map((endpoint) => {
             const health = endpoint.lastHealth as Health;
@@ -64,9 +84,26 @@ export default async function AdminModelsPage() {
                   <Badge variant={health?.healthy ? "success" : health?.reachable ? "warning" : "destructive"}>
                     {health?.healthy ? "healthy" : health?.reachable ? "unhealthy" : "unreachable"}
                   </Badge>
+                  {endpoint.name === DEFAULT_ENDPOINT_NAME ? (
+                    <Badge variant="outline">from .env</Badge>
+                  ) : (
+                    <span className="ml-auto flex gap-1">
+                      <EndpointDialog
+                        endpoint={{
+                          id: endpoint.id,
+                          name: endpoint.name,
+                          kind: endpoint.kind,
+                          baseUrl: endpoint.baseUrl,
+                          hasApiKey: endpoint.hasApiKey,
+                        }}
+                      />
+                      <DeleteEndpointButton id={endpoint.id} name={endpoint.name} />
+                    </span>
+                  )}
                   <CardDescription className="w-full">
                     {endpoint.baseUrl} · {endpoint.kind.toLowerCase()} · last seen{" "}
                     {endpoint.lastSeenAt ? endpoint.lastSeenAt.toLocaleString() : "never"}
+                    {endpoint.hasApiKey ? " · API key stored" : ""}
                     {health?.error ? ` · ${health.error}` : ""}
                   </CardDescription>
                 </CardHeader>
@@ -90,9 +127,21 @@ export default async function AdminModelsPage() {
         )}
       </section>
       <section className="space-y-3">
-        <h2 className="text-lg font-medium">Model versions</h2>
+        <div className="flex items-center justify-between gap-3">
+          <h2 className="text-lg font-medium">Model versions</h2>
+          <RegisterModelDialog
+            endpoints={endpoints.map((endpoint) => ({
+              name: endpoint.name,
+              discovered: (endpoint.discovered as DiscoveredModel[]).map((model) => model.id),
+            }))}
+          />
+        </div>
         <p className="text-sm text-muted-foreground">
-          Register and load adapters with <code>npx troupe models register|load|unload</code>.
+          Registered → loaded (adapters, on their vLLM endpoint) → serving (once routed on the{" "}
+          <Link href="/admin/routing" className="text-primary underline-offset-4 hover:underline">
+            routing
+          </Link>{" "}
+          page) → retired. The CLI does the same: <code>npx troupe models --help</code>.
         </p>
         <Table data-testid="model-versions">
           <TableHeader>
@@ -102,6 +151,10 @@ export default async function AdminModelsPage() {
               <TableHead>Endpoint</TableHead>
               <TableHead>Adapter</TableHead>
               <TableHead>Status</TableHead>
+              <TableHead>Preset</TableHead>
+              <TableHead>
+                <span className="sr-only">Actions</span>
+              </TableHead>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -112,7 +165,22 @@ export default async function AdminModelsPage() {
                 <TableCell>{version.endpoint.name}</TableCell>
                 <TableCell className="font-mono">{version.adapterPath ?? "—"}</TableCell>
                 <TableCell>
-                  <Badge variant="outline">{version.status.toLowerCase()}</Badge>
+                  <Badge variant="outline" data-testid={`status-${version.name}`}>
+                    {version.status.toLowerCase()}
+                  </Badge>
+                </TableCell>
+                <TableCell className="font-mono text-xs">{describePreset(presetOf(version.samplingPreset))}</TableCell>
+                <TableCell>
+                  <ModelVersionActions
+                    version={{
+                      id: version.id,
+                      name: version.name,
+                      status: version.status,
+                      isAdapter: version.adapterPath !== null,
+                      notes: version.notes,
+                      samplingPreset: presetOf(version.samplingPreset),
+                    }}
+                  />
                 </TableCell>
               </TableRow>
             ))}

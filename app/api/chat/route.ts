@@ -3,7 +3,6 @@ import { requireUser } from "@/lib/auth/session";
 import { listConversations, startConversation } from "@/lib/chat/queries";
 import { startConversationSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
-import { getDefaultChatModel } from "@/lib/llm/provider";
 
 const listSchema = z.object({
   q: z.string().max(200).optional(),
@@ -17,10 +16,9 @@ export const GET = route(async (request) => {
   return json(await listConversations(user, { search: query.q, page: query.page, pageSize: query.pageSize }));
 });
 
-/** Start a chat with a character; the reply model is the default one at this moment. */
+/** Start a chat with a character; its model is routed now and stays with the chat. */
 export const POST = route(async (request) => {
   const body = await parseJsonBody(request, startConversationSchema);
   const user = await requireUser();
-  const { modelId } = await getDefaultChatModel();
-  return json(await startConversation(user, body.characterId, modelId), { status: 201 });
+  return json(await startConversation(user, body.characterId), { status: 201 });
 });

@@ -10,7 +10,7 @@ import { splitExamples } from "@/lib/characters/prompt";
 import { getCharacterForViewer } from "@/lib/characters/queries";
 import { characterIdSchema } from "@/lib/characters/schema";
 import { isAppError } from "@/lib/errors";
-import { defaultModelConfig } from "@/lib/llm/config";
+import { modelConnected } from "@/lib/models/routing";
 
 export const metadata: Metadata = { title: "Character" };
 
@@ -33,7 +33,7 @@ export default async function CharacterPage({ params }: { params: Promise<{ id: 
     throw error;
   });
   const { profile } = character;
-  const modelConnected = defaultModelConfig() !== null;
+  const connected = await modelConnected();
   const identity = [
     ["Nickname", profile.nickname],
     ["Age", profile.age],
@@ -96,7 +96,7 @@ export default async function CharacterPage({ params }: { params: Promise<{ id: 
             name={character.name}
             canEdit={character.canEdit}
             canFork={character.deletedAt === null && character.ownerId !== user.id}
-            canChat={character.deletedAt === null && modelConnected}
+            canChat={character.deletedAt === null && connected}
           />
         </div>
       </header>

@@ -8,7 +8,7 @@ import { ChatView } from "@/components/chat/chat-view";
 import { requireUserPage } from "@/lib/auth/session";
 import { conversationPersona, getOwnConversation, loadState } from "@/lib/chat/queries";
 import { isAppError } from "@/lib/errors";
-import { defaultModelConfig } from "@/lib/llm/config";
+import { listServingVersions, modelConnected } from "@/lib/models/routing";
 
 export const metadata: Metadata = { title: "Chat" };
 
@@ -20,10 +20,13 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
     if (isAppError(error) && error.status === 404) notFound();
     throw error;
   });
-  const [state, persona] = await Promise.all([
+  const [state, persona, models, connected] = await Promise.all([
     loadState(conversation.id, conversation.selectedRootId),
     conversationPersona(user, conversation),
+    listServingVersions(),
+    modelConnected(),
   ]);
+  const pickedByUser = !conversation.experimentId && models.some((model) => model.id === conversation.modelVersionId);
   const characterName = conversation.profile.nickname || conversation.profile.name;
   return (
     <div className="mx-auto max-w-3xl space-y-4">
@@ -42,13 +45,16 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
             <Link href={`/characters/${conversation.character.id}`} className="hover:underline">
               {conversation.character.name}
             </Link>{" "}
-            v{conversation.characterVersion.number} · {conversation.modelId}
+            v{conversation.characterVersion.number} ·{" "}
+            {/* An experiment's arm stays blind, so it cannot colour the feedback. */}
+            {conversation.experimentId ? "model chosen by Troupe" : conversation.modelId}
           </p>
         </div>
         <ChatSettings
           conversationId={conversation.id}
           title={conversation.title}
-          modelId={conversation.modelId}
+          modelChoice={pickedByUser && conversation.modelVersionId ? conversation.modelVersionId : "auto"}
+          models={models.map(({ id, name }) => ({ id, name }))}
           sampling={conversation.sampling}
           personaName={conversation.personaName}
           personaDescription={conversation.personaDescription}
@@ -60,7 +66,7 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
         characterName={characterName}
         userName={persona.name}
         readOnly={conversation.readOnly}
-        modelConnected={defaultModelConfig() !== null}
+        modelConnected={connected}
       />
     </div>
   );

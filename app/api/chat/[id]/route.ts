@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { deleteConversation, getOwnConversation, loadState, updateConversation } from "@/lib/chat/queries";
+import { changeConversationSettings, deleteConversation, getOwnConversation, loadState } from "@/lib/chat/queries";
 import { conversationSettingsSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
@@ -15,6 +15,7 @@ export const GET = route<Context>(async (_request, { params }) => {
     id: conversation.id,
     title: conversation.title,
     modelId: conversation.modelId,
+    modelVersionId: conversation.modelVersionId,
     sampling: conversation.sampling,
     characterId: conversation.characterId,
     characterVersion: conversation.characterVersion.number,
@@ -28,7 +29,7 @@ export const PATCH = route<Context>(async (request, { params }) => {
   const body = await parseJsonBody(request, conversationSettingsSchema);
   const user = await requireUser();
   const conversation = await getOwnConversation(user, id);
-  const updated = await updateConversation(conversation.id, body, conversation.sampling);
+  const updated = await changeConversationSettings(conversation, body);
   return json({ id: updated.id, title: updated.title, modelId: updated.modelId, settings: updated.settings });
 });
 
