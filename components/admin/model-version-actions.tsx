@@ -15,10 +15,16 @@ import {
 } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import type { Sampling } from "@/lib/chat/schema";
-import { setAdapterLoadedAction, setModelStatusAction, updateModelVersionAction } from "@/lib/models/actions";
+import {
+  setAdapterLoadedAction,
+  setInArenaAction,
+  setModelStatusAction,
+  updateModelVersionAction,
+} from "@/lib/models/actions";
 import { useAdminAction } from "./use-admin-action";
 
 type Version = {
@@ -26,6 +32,7 @@ type Version = {
   name: string;
   status: "REGISTERED" | "LOADED" | "SERVING" | "RETIRED";
   isAdapter: boolean;
+  inArena: boolean;
   notes: string;
   samplingPreset: Partial<Sampling>;
 };
@@ -131,9 +138,25 @@ export function ModelVersionActions({ version }: { version: Version }) {
     });
   }
 
+  function setInArena(inArena: boolean) {
+    start(async () => {
+      const result = await setInArenaAction(version.id, inArena);
+      if (!result.ok) toast({ title: "Not changed", description: result.error.message, variant: "error" });
+      else toast({ title: `${version.name} ${inArena ? "joins" : "leaves"} the arena`, variant: "success" });
+      router.refresh();
+    });
+  }
+
   if (version.status === "RETIRED") return null;
   return (
-    <div className="flex flex-wrap gap-1">
+    <div className="flex flex-wrap items-center gap-1">
+      <Switch
+        checked={version.inArena}
+        disabled={pending}
+        onCheckedChange={setInArena}
+        label="Arena"
+        data-testid={`arena-${version.name}`}
+      />
       {version.isAdapter && version.status === "REGISTERED" ? (
         <Button
           variant="outline"

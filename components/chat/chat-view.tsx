@@ -6,13 +6,18 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
+import type { MessageRatingView } from "@/lib/chat/queries";
 import type { ChatMessageView, ChatStreamEvent } from "@/lib/chat/schema";
 import { selectedPath } from "@/lib/chat/tree";
 import { type BubbleActions, MessageBubble } from "./message-bubble";
 import { postChatStream } from "./stream-client";
 
 export type ChatMessageState = ChatMessageView & { selectedChildId: string | null };
-export type ChatState = { selectedRootId: string | null; messages: ChatMessageState[] };
+export type ChatState = {
+  selectedRootId: string | null;
+  messages: ChatMessageState[];
+  ratings: Record<string, MessageRatingView>;
+};
 
 type Props = {
   conversationId: string;
@@ -40,7 +45,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
     const response = await fetch(base, { cache: "no-store" });
     if (response.ok) {
       const body = await response.json();
-      setState({ selectedRootId: body.selectedRootId, messages: body.messages });
+      setState({ selectedRootId: body.selectedRootId, messages: body.messages, ratings: body.ratings });
     }
   }, [base]);
 
@@ -73,6 +78,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
         : [...current.messages, { ...view, selectedChildId }];
       const parentId = view.parentId;
       return {
+        ...current,
         selectedRootId: parentId ? current.selectedRootId : view.id,
         messages: messages.map((message) =>
           message.id === parentId ? { ...message, selectedChildId: view.id } : message,
@@ -155,11 +161,32 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
   }
 
   const actions: BubbleActions = {
+    async onRate(message, change) {
+      const response = await fetch(`${base}/rate`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ messageId: message.id, ...change }),
+      });
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        toast({ title: "Rating not saved", description: body?.error?.message, variant: "error" });
+        return false;
+      }
+      const { rating } = await response.json();
+      setState((current) => {
+        const ratings = { ...current.ratings };
+        if (rating.value === null) delete ratings[message.id];
+        else ratings[message.id] = rating;
+        return { ...current, ratings };
+      });
+      return true;
+    },
     onSwipe(message, direction) {
       const target = message.siblings.ids[message.siblings.index - 1 + direction];
       if (target) {
         // Show the switch at once; the server confirms it.
         setState((current) => ({
+          ...current,
           selectedRootId: message.parentId ? current.selectedRootId : target,
           messages: current.messages.map((m) => (m.id === message.parentId ? { ...m, selectedChildId: target } : m)),
         }));
@@ -227,6 +254,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
             isLast={index === path.length - 1}
             busy={busy}
             readOnly={!canSend}
+            rating={state.ratings[message.id] ?? null}
             actions={actions}
           />
         ))}

@@ -7,10 +7,13 @@ import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
+import type { MessageRatingView } from "@/lib/chat/queries";
 import type { ChatMessageView } from "@/lib/chat/schema";
+import { type RatingChange, RatingControl } from "./rating-control";
 import { RoleplayMarkdown } from "./roleplay-markdown";
 
 export type BubbleActions = {
+  onRate: (message: ChatMessageView, change: RatingChange) => Promise<boolean>;
   onSwipe: (message: ChatMessageView, direction: -1 | 1) => void;
   onEdit: (message: ChatMessageView, content: string) => void;
   onDelete: (message: ChatMessageView) => Promise<void>;
@@ -30,9 +33,11 @@ export function MessageBubble({
   isLast,
   busy,
   readOnly,
+  rating,
   actions,
 }: {
   message: ChatMessageView;
+  rating: MessageRatingView | null;
   name: string;
   isLast: boolean;
   busy: boolean;
@@ -156,6 +161,9 @@ export function MessageBubble({
               <ChevronRight aria-hidden className="size-4" />
             </Button>
           </>
+        ) : null}
+        {!isUser && !message.isGreeting && !streaming && message.status !== "failed" ? (
+          <RatingControl rating={rating} onRate={(change) => actions.onRate(message, change)} />
         ) : null}
         {!streaming && !editing ? (
           <div className="flex opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">

@@ -34,8 +34,12 @@ const messageFields = {
 
 export type MessageRow = Prisma.MessageGetPayload<{ select: typeof messageFields }>;
 
+export type MessageRatingView = { value: number; reasons: string[]; comment: string | null };
+
 export type ConversationState = {
   selectedRootId: string | null;
+  /** The owner's ratings, by message id. */
+  ratings: Record<string, MessageRatingView>;
   messages: (ChatMessageView & { selectedChildId: string | null })[];
 };
 
@@ -100,12 +104,18 @@ export async function getOwnConversation(actor: Actor, id: string) {
 export type OwnConversation = Awaited<ReturnType<typeof getOwnConversation>>;
 
 export async function loadState(conversationId: string, selectedRootId: string | null): Promise<ConversationState> {
-  const rows = await db.message.findMany({
-    where: { conversationId },
-    select: messageFields,
-    orderBy: { createdAt: "asc" },
-  });
-  return { selectedRootId, messages: toViews(rows) };
+  const [rows, ratings] = await Promise.all([
+    db.message.findMany({ where: { conversationId }, select: messageFields, orderBy: { createdAt: "asc" } }),
+    db.messageRating.findMany({
+      where: { message: { conversationId }, user: { conversations: { some: { id: conversationId } } } },
+      select: { messageId: true, value: true, reasons: true, comment: true },
+    }),
+  ]);
+  return {
+    selectedRootId,
+    ratings: Object.fromEntries(ratings.map(({ messageId, ...rating }) => [messageId, rating])),
+    messages: toViews(rows),
+  };
 }
 
 export type Persona = { name: string; description: string };
@@ -152,7 +162,7 @@ export async function conversationPersona(
 export async function startConversation(
   actor: Actor,
   characterId: string,
-  options: { sampling?: Partial<Sampling> } = {},
+  options: { sampling?: Partial<Sampling>; mode?: "CHAT" | "ARENA" } = {},
 ) {
   const character = await db.character.findUnique({
     where: { id: characterId },
@@ -175,6 +185,7 @@ export async function startConversation(
         characterId,
         characterVersionId: version.id,
         title: character.name,
+        mode: options.mode ?? "CHAT",
         modelId: route.modelId,
         modelVersionId: route.modelVersionId,
         experimentId: route.experimentId,
@@ -400,6 +411,7 @@ export async function listConversations(actor: Actor, options: { search?: string
         title: true,
         updatedAt: true,
         modelId: true,
+        mode: true,
         character: { select: { id: true, name: true, avatarId: true, deletedAt: true } },
         _count: { select: { messages: true } },
       },
@@ -429,6 +441,7 @@ export type TurnContext = {
     characterVersionId: string;
     modelId: string;
     modelVersionId: string | null;
+    mode: string;
     /** The model version's endpoint and status (null: the environment's default model). */
     version: { kind: EndpointKind; baseUrl: string; apiKey: string | null; status: ModelStatus } | null;
     selectedRootId: string | null;
@@ -446,6 +459,7 @@ type ContextRow = {
   characterVersionId: string;
   modelId: string;
   modelVersionId: string | null;
+  mode: string;
   versionStatus: ModelStatus | null;
   endpointKind: EndpointKind | null;
   endpointBaseUrl: string | null;
@@ -480,7 +494,7 @@ function cachedProfile(versionId: string, raw: unknown) {
 export async function loadTurnContext(userId: string, conversationId: string): Promise<TurnContext> {
   const [context, messages] = await Promise.all([
     pool.query<ContextRow>(
-      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c."modelVersionId", c.settings,
+      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c."modelVersionId", c.mode, c.settings,
               c."selectedRootId", c."personaName", c."personaDescription", v.profile,
               ch."deletedAt" AS "characterDeletedAt", u.name AS "userName", p.name AS "defaultPersonaName",
               p.description AS "defaultPersonaDescription", mv.status AS "versionStatus",
@@ -511,6 +525,7 @@ export async function loadTurnContext(userId: string, conversationId: string): P
       characterVersionId: row.characterVersionId,
       modelId: row.modelId,
       modelVersionId: row.modelVersionId,
+      mode: row.mode,
       version:
         row.versionStatus && row.endpointKind && row.endpointBaseUrl
           ? {

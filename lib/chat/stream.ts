@@ -6,10 +6,11 @@ import "server-only";
 // one write, because it all counts toward time-to-first-token.
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
+import { recordTreePreferences } from "@/lib/feedback/record";
 import { isContextLengthError, toUpstreamError } from "@/lib/llm/errors";
 import { contextLengthFor, modelForTarget } from "@/lib/llm/provider";
 import { streamChat } from "@/lib/llm/stream";
-import { targetForConversation } from "@/lib/models/routing";
+import { targetForConversation, targetForVersion } from "@/lib/models/routing";
 import { buildPrompt, type HistoryMessage } from "./prompt-builder";
 import {
   checkpointReply,
@@ -122,19 +123,32 @@ function swipeChoice(rows: Map<string, Row>, chosen: Row | undefined, userId: st
   };
 }
 
+export type ReplyOptions = {
+  /** Answer with this model version instead of the conversation's (the arena's two sides). */
+  modelVersionId?: string;
+  /** Told the new reply's id once its row exists. */
+  onReplyCreated?: (messageId: string) => Promise<void>;
+};
+
 export async function* generateReply(
   userId: string,
   conversationId: string,
   request: ReplyRequest,
   signal: AbortSignal,
+  options: ReplyOptions = {},
 ): AsyncGenerator<ChatStreamEvent> {
   const context = await loadTurnContext(userId, conversationId);
   const { conversation, profile, sampling, persona } = context;
   if (conversation.readOnly) {
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
   }
+  if (conversation.mode === "ARENA" && !options.modelVersionId) {
+    throw new AppError("bad_request:arena_chat", "This is an arena chat; its replies come in rounds of two.");
+  }
   // Fails before anything is stored when no model is connected.
-  const { target, modelVersionId } = await targetForConversation(conversation);
+  const { target, modelVersionId } = options.modelVersionId
+    ? { target: await targetForVersion(options.modelVersionId), modelVersionId: options.modelVersionId }
+    : await targetForConversation(conversation);
   const rows = new Map(context.messages.map((row) => [row.id, row]));
   // Started now, awaited later; marked handled so an early return cannot leave a rejection loose.
   const contextLength = contextLengthFor(target);
@@ -203,6 +217,7 @@ export async function* generateReply(
 
   // Store the user's message before the model is asked anything.
   let replyRow: Row;
+  let swipe: SwipeRecord | null = null;
   let prefix = "";
   if (continued) {
     await markStreaming(continued.id);
@@ -219,6 +234,7 @@ export async function* generateReply(
     });
     if (userRow) {
       const chosen = userRow.parentId ? rows.get(userRow.parentId) : undefined;
+      swipe = swipeChoice(rows, chosen, userId);
       const stored = await insertUserTurn(
         conversation.id,
         {
@@ -228,7 +244,7 @@ export async function* generateReply(
           clientRequestId: (request as { clientRequestId: string }).clientRequestId,
         },
         { id: replyRow.id, parentId, lineage },
-        swipeChoice(rows, chosen, userId),
+        swipe,
       );
       if (!stored) throw new AppError("conflict:duplicate_submit", "This message was already sent.");
     } else {
@@ -238,6 +254,7 @@ export async function* generateReply(
       }
       await insertReply(conversation.id, { id: replyRow.id, parentId, lineage });
     }
+    await options.onReplyCreated?.(replyRow.id);
     rows.set(replyRow.id, replyRow);
   }
   yield {
@@ -341,6 +358,13 @@ export async function* generateReply(
     updatedAt: new Date(),
   });
   const view = viewOf(rows.values(), replyRow.id);
+  // Continuing from one of several replies is a preference; recorded off the reply's critical path.
+  if (swipe) {
+    const chosenId = swipe.chosenId;
+    void recordTreePreferences(userId, conversation.id, chosenId).catch((error) =>
+      console.error("[feedback] swipe not recorded", error),
+    );
+  }
   if (failure) yield { type: "error", message: view, error: { code: failure.code, message: failure.message } };
   else yield { type: "done", message: view };
 }

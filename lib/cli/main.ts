@@ -6,6 +6,7 @@ import { registerCharactersCommands } from "./characters";
 import { registerChatCommand } from "./chat";
 import { registerDbCommands } from "./db";
 import { registerDoctorCommand } from "./doctor";
+import { registerFeedbackCommands } from "./feedback";
 import { registerModelsCommands } from "./models";
 import { describeError } from "./output";
 import { registerUsersCommands } from "./users";
@@ -16,7 +17,7 @@ loadDotEnv();
 const program = new Command()
   .name("troupe")
   .description(
-    "Troupe's command line: accounts, characters, chat, the model registry, the embedded database, the background worker and checks.",
+    "Troupe's command line: accounts, characters, chat, the model registry and routing, feedback exports, the embedded database, the background worker and checks.",
   )
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
@@ -26,6 +27,7 @@ registerUsersCommands(program);
 registerCharactersCommands(program);
 registerChatCommand(program);
 registerModelsCommands(program);
+registerFeedbackCommands(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

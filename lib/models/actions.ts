@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, runAction } from "@/lib/actions";
+import { setInArena } from "@/lib/arena/queries";
 import { requireRole } from "@/lib/auth/session";
 import { parseWith } from "@/lib/http";
 import {
@@ -106,6 +107,14 @@ export async function startExperimentAction(input: unknown) {
 export async function stopExperimentAction(id: string) {
   return asAdmin(async (adminId) => {
     await stopExperiment(adminId, parseWith(idSchema, id));
+    return undefined;
+  });
+}
+
+export async function setInArenaAction(versionId: string, inArena: boolean) {
+  return asAdmin(async () => {
+    await setInArena(parseWith(idSchema, versionId), parseWith(z.boolean(), inArena));
+    revalidatePath("/arena");
     return undefined;
   });
 }

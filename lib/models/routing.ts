@@ -193,3 +193,12 @@ export async function routeForChoice(
   }
   return routeTo(version, "user");
 }
+
+/** A specific version as a target (the arena asks two versions the same question). */
+export async function targetForVersion(versionId: string): Promise<ModelTarget> {
+  const version = await db.modelVersion.findUnique({ where: { id: versionId }, include: { endpoint: true } });
+  if (!version || version.status === "RETIRED") {
+    throw new AppError("conflict:model_retired", "That model is no longer available.");
+  }
+  return targetOf(version.endpoint, version.servedModelId);
+}

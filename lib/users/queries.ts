@@ -3,6 +3,7 @@ import type { Role } from "@/generated/prisma/enums";
 import { hashPassword } from "@/lib/auth/password";
 import { db, isUniqueViolation } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { eraseUserSamples } from "@/lib/feedback/erasure";
 import type { PublicUser } from "./schema";
 
 const publicFields = {
@@ -103,6 +104,7 @@ export async function setTrainingConsent(userId: string, granted: boolean): Prom
       select: publicFields,
     });
     await tx.consentEvent.create({ data: { userId, granted } });
+    if (!granted) await eraseUserSamples(tx, userId, "consent_withdrawn");
     await tx.auditLog.create({
       data: {
         actorId: userId,
@@ -145,6 +147,7 @@ export async function deleteUser(actorId: string, userId: string): Promise<void>
     if (target.role === "ADMIN" && (await tx.user.count({ where: { role: "ADMIN" } })) <= 1) {
       throw new AppError("conflict:last_admin", "You are the only admin. Make someone else an admin first.");
     }
+    await eraseUserSamples(tx, userId, "account_deleted");
     await tx.user.delete({ where: { id: userId } });
     await tx.auditLog.create({ data: { actorId, action: "user.deleted", targetType: "user", targetId: userId } });
   });

@@ -55,7 +55,7 @@ export default async function ChatsPage({ searchParams }: { searchParams: Promis
           {result.items.map((chat) => (
             <li key={chat.id}>
               <Link
-                href={`/chat/${chat.id}`}
+                href={chat.mode === "ARENA" ? `/arena/${chat.id}` : `/chat/${chat.id}`}
                 className="flex items-center gap-3 p-3 hover:bg-muted"
                 data-testid="chat-list-item"
               >
@@ -68,6 +68,7 @@ export default async function ChatsPage({ searchParams }: { searchParams: Promis
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{chat.title}</p>
                   <p className="truncate text-xs text-muted-foreground">
+                    {chat.mode === "ARENA" ? "Arena · " : ""}
                     {chat.character.name} · {chat._count.messages} messages · {chat.updatedAt.toLocaleString()}
                   </p>
                 </div>

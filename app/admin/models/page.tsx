@@ -177,6 +177,7 @@ export default async function AdminModelsPage() {
                       name: version.name,
                       status: version.status,
                       isAdapter: version.adapterPath !== null,
+                      inArena: version.inArena,
                       notes: version.notes,
                       samplingPreset: presetOf(version.samplingPreset),
                     }}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { CharacterAvatar } from "@/components/characters/character-tile";
 import { ChatSettings } from "@/components/chat/chat-settings";
@@ -20,6 +20,7 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
     if (isAppError(error) && error.status === 404) notFound();
     throw error;
   });
+  if (conversation.mode === "ARENA") redirect(`/arena/${conversation.id}`);
   const [state, persona, models, connected] = await Promise.all([
     loadState(conversation.id, conversation.selectedRootId),
     conversationPersona(user, conversation),

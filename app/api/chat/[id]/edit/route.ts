@@ -5,6 +5,7 @@ import { editMessageSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
 import { AppError } from "@/lib/errors";
+import { recordTreePreferences } from "@/lib/feedback/record";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
 const idSchema = z.uuid({ error: "Not a conversation id." });
@@ -24,6 +25,10 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const original = await getMessage(conversation.id, body.messageId);
   if (original.role === "ASSISTANT") {
     const edited = await editAssistantMessage(conversation.id, original.id, body.content);
+    // The edit is preferred over the original, and is itself a supervised example.
+    await recordTreePreferences(user.id, conversation.id, edited.id).catch((error) =>
+      console.error("[feedback] edit not recorded", error),
+    );
     return json({ id: edited.id }, { status: 201 });
   }
   if (!body.clientRequestId)

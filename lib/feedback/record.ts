@@ -1,0 +1,170 @@
+import "server-only";
+// Turning user signals into FeedbackEvents (always, with the consent flag of the moment) and into
+// candidate training samples (only when the user consented then). Everything keyed so that
+// recording the same signal twice stores it once.
+import type { Prisma } from "@/generated/prisma/client";
+import type { Actor } from "@/lib/auth/permissions";
+import { getOwnConversation } from "@/lib/chat/queries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { conversationTree, type ReplyLineage, replyLineage } from "./lineage";
+import { derivePairs } from "./pairs";
+import { type RateInput, rateSchema } from "./schema";
+
+type EventKind = "RATING" | "SWIPE" | "EDIT" | "ARENA";
+
+async function consentOf(userId: string): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { trainingConsent: true } });
+  return user?.trainingConsent ?? false;
+}
+
+function lineageFields(lineage: ReplyLineage) {
+  return {
+    conversationId: lineage.conversationId,
+    prompt: lineage.prompt,
+    promptHash: lineage.promptHash,
+    characterId: lineage.characterId,
+    characterVersionId: lineage.characterVersionId,
+    modelId: lineage.modelId,
+    modelVersionId: lineage.modelVersionId,
+    sampling: (lineage.sampling ?? undefined) as Prisma.InputJsonValue | undefined,
+    templateVersion: lineage.templateVersion,
+  };
+}
+
+/** What a sample records about where it came from. */
+export function sampleLineage(lineage: ReplyLineage, extra: Record<string, unknown> = {}): Prisma.InputJsonValue {
+  const { prompt: _prompt, ...rest } = lineage;
+  return { ...rest, ...extra } as Prisma.InputJsonValue;
+}
+
+export async function createEvent(
+  kind: EventKind,
+  userId: string,
+  lineage: ReplyLineage,
+  fields: { otherMessageIds?: string[]; rating?: number; reasons?: string[]; comment?: string | null; vote?: string },
+  consented: boolean,
+) {
+  return db.feedbackEvent.create({
+    data: {
+      kind,
+      userId,
+      messageId: lineage.messageId,
+      otherMessageIds: fields.otherMessageIds ?? [],
+      rating: fields.rating ?? null,
+      reasons: fields.reasons ?? [],
+      comment: fields.comment ?? null,
+      vote: fields.vote ?? null,
+      consented,
+      ...lineageFields(lineage),
+    },
+  });
+}
+
+/** Rate a reply in one of the user's own chats (thumbs, reasons, comment); null removes the rating. */
+export async function rateMessage(actor: Actor, conversationId: string, input: RateInput) {
+  const data = rateSchema.parse(input);
+  const conversation = await getOwnConversation(actor, conversationId);
+  const tree = await conversationTree(conversation.id);
+  const message = tree.find((row) => row.id === data.messageId);
+  if (!message || message.role !== "ASSISTANT" || message.status === "STREAMING") {
+    throw new AppError("not_found:message", "That reply does not exist or is still being written.");
+  }
+  const [lineage, consented] = await Promise.all([
+    replyLineage(conversation.id, message.id, tree),
+    consentOf(actor.id),
+  ]);
+  const event = await createEvent(
+    "RATING",
+    actor.id,
+    lineage,
+    { rating: data.value ?? 0, reasons: data.reasons, comment: data.comment ?? null },
+    consented,
+  );
+  const sampleKey = `kto:rating:${actor.id}:${message.id}`;
+  await db.$transaction(async (tx) => {
+    await tx.repairSeed.deleteMany({ where: { userId: actor.id, messageId: message.id, consumedAt: null } });
+    if (data.value === null) {
+      await tx.messageRating.deleteMany({ where: { userId: actor.id, messageId: message.id } });
+      await tx.trainingSample.deleteMany({ where: { dedupeKey: sampleKey, state: { not: "ERASED" } } });
+      return;
+    }
+    const rating = { value: data.value, reasons: data.reasons, comment: data.comment ?? null };
+    await tx.messageRating.upsert({
+      where: { userId_messageId: { userId: actor.id, messageId: message.id } },
+      create: { userId: actor.id, messageId: message.id, ...rating },
+      update: rating,
+    });
+    if (!consented) return;
+    const sample = {
+      prompt: lineage.prompt,
+      chosen: message.content,
+      label: data.value > 0,
+      feedbackEventId: event.id,
+      lineage: sampleLineage(lineage, { reasons: data.reasons, comment: data.comment ?? null }),
+    };
+    await tx.trainingSample.upsert({
+      where: { dedupeKey: sampleKey },
+      create: { kind: "KTO", source: "RATING", userId: actor.id, dedupeKey: sampleKey, ...sample },
+      update: sample,
+    });
+    if (data.value < 0) {
+      await tx.repairSeed.create({ data: { feedbackEventId: event.id, messageId: message.id, userId: actor.id } });
+    }
+  });
+  return { value: data.value, reasons: data.reasons, comment: data.comment ?? null };
+}
+
+/**
+ * Record the preference pairs a tree now implies for `chosenId` (a reply that was just continued
+ * from, or just written as an edit): one event per signal, one sample per pair.
+ */
+export async function recordTreePreferences(userId: string, conversationId: string, chosenId: string) {
+  const tree = await conversationTree(conversationId);
+  const pairs = derivePairs(tree).filter((pair) => pair.chosenId === chosenId);
+  if (pairs.length === 0) return 0;
+  const byId = new Map(tree.map((row) => [row.id, row]));
+  const [lineage, consented] = await Promise.all([replyLineage(conversationId, chosenId, tree), consentOf(userId)]);
+  const chosen = byId.get(chosenId);
+  if (!chosen) return 0;
+  let stored = 0;
+  for (const source of ["edit", "swipe"] as const) {
+    const ofSource = pairs.filter((pair) => pair.source === source);
+    if (ofSource.length === 0) continue;
+    // One event per signal; a repeat (same chosen reply, same rejected set) is not stored twice.
+    const rejectedIds = ofSource.map((pair) => pair.rejectedId).sort();
+    const kind = source === "edit" ? "EDIT" : "SWIPE";
+    const seen = await db.feedbackEvent.findFirst({
+      where: { kind, userId, messageId: chosenId, otherMessageIds: { equals: rejectedIds } },
+      select: { id: true },
+    });
+    const event = seen ?? (await createEvent(kind, userId, lineage, { otherMessageIds: rejectedIds }, consented));
+    if (!consented) continue;
+    const rows: Prisma.TrainingSampleCreateManyInput[] = ofSource.map((pair) => ({
+      kind: "PREFERENCE",
+      source: source === "edit" ? "EDIT" : "SWIPE",
+      prompt: lineage.prompt,
+      chosen: chosen.content,
+      rejected: byId.get(pair.rejectedId)?.content ?? "",
+      userId,
+      feedbackEventId: event.id,
+      lineage: sampleLineage(lineage, { rejectedMessageId: pair.rejectedId }),
+      dedupeKey: `pref:${source}:${chosenId}:${pair.rejectedId}`,
+    }));
+    if (source === "edit") {
+      // The edited text is also a supervised example: the conversation plus the corrected reply.
+      rows.push({
+        kind: "SFT",
+        source: "EDIT",
+        prompt: lineage.prompt,
+        chosen: chosen.content,
+        userId,
+        feedbackEventId: event.id,
+        lineage: sampleLineage(lineage),
+        dedupeKey: `sft:edit:${chosenId}`,
+      });
+    }
+    stored += (await db.trainingSample.createMany({ data: rows, skipDuplicates: true })).count;
+  }
+  return stored;
+}
