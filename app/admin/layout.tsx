@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/models", label: "Models" },
   { href: "/admin/routing", label: "Routing" },
+  { href: "/admin/feedback", label: "Feedback" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and

@@ -48,7 +48,7 @@ export type LocalSlot = {
   release(options?: { reset?: boolean }): void;
 };
 
-type Waiter = { prompt: Token[] | undefined; grant: (slot: LocalSlot) => void };
+type Waiter = { prompt: Token[] | undefined; grant: (slot: LocalSlot) => void; fail: (error: unknown) => void };
 
 const LOG_PREFIX = "[local-model]";
 
@@ -102,6 +102,10 @@ export class LocalEngine {
         grant: (slot) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(slot);
+        },
+        fail: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -181,7 +185,7 @@ export class LocalEngine {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.waiters.length = 0;
+    for (const waiter of this.waiters.splice(0)) waiter.fail(unavailable("The local model was unloaded."));
     await this.context.dispose();
     await this.model.dispose();
   }
