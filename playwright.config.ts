@@ -8,7 +8,7 @@ if (!databaseUrl.includes("troupe_test")) {
 }
 
 export const SIM_PORT = 8011;
-export const APP_PORTS = { connected: 3100, noModel: 3101, modelDown: 3102 } as const;
+export const APP_PORTS = { connected: 3100, noModel: 3101, modelDown: 3102, localModel: 3103 } as const;
 
 const appEnv = (port: number, llmBaseUrl: string | null): Record<string, string> => ({
   DATABASE_URL: databaseUrl,
@@ -62,5 +62,10 @@ export default defineConfig({
     app(APP_PORTS.noModel, null),
     // Nothing listens on SIM_PORT + 1: a model server that is down.
     app(APP_PORTS.modelDown, `http://127.0.0.1:${SIM_PORT + 1}/v1`),
+    // The local CPU engine on a tiny generated GGUF.
+    {
+      ...app(APP_PORTS.localModel, null),
+      command: `node --import tsx e2e/local-model-app.ts ${APP_PORTS.localModel}`,
+    },
   ],
 });
