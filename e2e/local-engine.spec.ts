@@ -15,7 +15,7 @@ test("a chat streams through the local CPU engine (tiny GGUF) on the same chat r
   expect(created.status()).toBe(201);
   const chat = new ChatPage(page);
   await chat.startWith((await created.json()).id);
-  await expect(page.locator("header")).toContainText("tiny-chatml");
+  await expect(page.getByTestId("chat-subtitle")).toContainText("tiny-chatml");
   // The settings dialog caps the reply, so the random model stops by length.
   await page.getByTestId("chat-settings").click();
   await page.getByTestId("sampling-max_tokens").fill("24");

@@ -63,6 +63,7 @@ test.describe("model registry and routing", () => {
     await page.goto("/admin/models");
     await page.getByTestId("register-model").click();
     await page.getByLabel("Name users see").fill(versionName);
+    await page.locator("#model-endpoint").selectOption("default");
     await page.getByLabel("Served model id").fill(adapter);
     await page.getByLabel("Adapter path").fill(`/adapters/${adapter}`);
     await page.getByTestId("save-model").click();
@@ -85,7 +86,7 @@ test.describe("model registry and routing", () => {
 
     const chat = new ChatPage(page);
     await chat.startWith(characterId);
-    await expect(page.locator("header")).toContainText(adapter);
+    await expect(page.getByTestId("chat-subtitle")).toContainText(adapter);
     await chat.send("Which model are you?");
     await chat.waitForReply();
     expect(await modelsSent(page)).toContain(adapter);

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { TEST_USERS } from "@/e2e/fixtures/users";
-import { createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
+import { copyDatabase, createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { projectRoot } from "@/lib/paths";
 
@@ -81,7 +81,10 @@ async function main(): Promise<number> {
   // A fresh database for this run, on the embedded server (the tests never use DATABASE_URL's).
   delete process.env.DATABASE_URL;
   await startEmbedded((message) => console.log(`[test] ${message}`));
+  // The unit and browser suites each get their own copy, so rows one leaves behind (endpoints,
+  // arena models, routing) never change what the other sees.
   const scratch = await createScratchDatabase("troupe_test");
+  const databases = [scratch];
   const outcomes: Outcome[] = [];
   try {
     await migrateDeploy(scratch.url, true);
@@ -89,16 +92,24 @@ async function main(): Promise<number> {
     // Imported only now: lib/db binds to DATABASE_URL when first loaded.
     const { createUser } = await import("@/lib/users/queries");
     for (const user of TEST_USERS) await createUser(user);
+    const { closeDatabase } = await import("@/lib/db");
+    await closeDatabase();
+    const urls: Record<Suite, string> = { lint: scratch.url, types: scratch.url, unit: scratch.url, e2e: scratch.url };
+    if (suites.includes("unit") && suites.includes("e2e")) {
+      const copy = await copyDatabase(scratch.name, "troupe_test_e2e");
+      databases.push(copy);
+      urls.e2e = copy.url;
+    }
     for (const suite of suites) {
       console.log(`\n=== ${suite} ===`);
       const started = performance.now();
-      const outcome = await runSuite(suite, scratch.url);
+      const outcome = await runSuite(suite, urls[suite]);
       outcomes.push({ suite, ...outcome, seconds: Math.round((performance.now() - started) / 1000) });
     }
   } finally {
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await dropDatabase(scratch.name).catch((error) => console.error(`could not drop ${scratch.name}: ${error}`));
+    for (const database of databases) {
+      await dropDatabase(database.name).catch((error) => console.error(`could not drop ${database.name}: ${error}`));
+    }
   }
   console.log("\nsuite   passed  failed  skipped  seconds");
   for (const o of outcomes) {

@@ -24,7 +24,8 @@ export function RegisterModelDialog(props: { endpoints: { name: string; discover
   const [form, setForm] = useState({
     name: "",
     servedModelId: "",
-    endpointName: props.endpoints[0]?.name ?? "default",
+    endpointName:
+      props.endpoints.find((endpoint) => endpoint.name === "default")?.name ?? props.endpoints[0]?.name ?? "",
     baseModel: "",
     adapterPath: "",
     notes: "",

@@ -176,7 +176,11 @@ export async function startConversation(
   const profile = profileSchema.parse(character.currentVersion.profile);
   const version = character.currentVersion;
   const conversationId = randomUUID();
-  const route = await routeNewChat(characterId, conversationId);
+  // An arena chat has no model of its own: each round draws two.
+  const route: Pick<ChatRoute, "modelId" | "modelVersionId" | "experimentId" | "variant" | "samplingPreset"> =
+    options.mode === "ARENA"
+      ? { modelId: "arena", modelVersionId: null, experimentId: null, variant: null, samplingPreset: {} }
+      : await routeNewChat(characterId, conversationId);
   return db.$transaction(async (tx) => {
     const conversation = await tx.conversation.create({
       data: {

@@ -175,6 +175,21 @@ export async function createScratchDatabase(prefix: string): Promise<{ name: str
   return { name, url: embeddedUrl(name) };
 }
 
+/** A copy of `template` (which must have no open connections) under a new scratch name. */
+export async function copyDatabase(template: string, prefix: string): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
+  const client = new pg.Client({ connectionString: embeddedUrl("postgres") });
+  await client.connect();
+  try {
+    await client.query(
+      `CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`,
+    );
+  } finally {
+    await client.end();
+  }
+  return { name, url: embeddedUrl(name) };
+}
+
 export async function dropDatabase(name: string): Promise<void> {
   const client = new pg.Client({ connectionString: embeddedUrl("postgres") });
   await client.connect();

@@ -75,6 +75,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The arena is instance-wide: leave it as it was.
+  await db.modelVersion.updateMany({ where: { name: { endsWith: run } }, data: { inArena: false } });
   delete process.env.LLM_BASE_URL;
   delete process.env.LLM_MODEL;
   await sim.close();

@@ -25,9 +25,12 @@ afterAll(async () => {
   await sim.close();
 });
 
+/** Other test files add endpoints of their own: look at the env-managed one. */
+const syncDefault = async () => (await syncEndpoints()).find((endpoint) => endpoint.name === "default");
+
 describe("model registry", () => {
   it("syncs the env endpoint, records what it serves, and never returns the API key", async () => {
-    const [endpoint] = await syncEndpoints();
+    const endpoint = await syncDefault();
     expect(endpoint?.discovered).toEqual([expect.objectContaining({ id: BASE, parent: null })]);
     expect(endpoint?.lastHealth).toMatchObject({ reachable: true, healthy: true });
     expect(JSON.stringify(await listEndpoints())).not.toContain("registry-secret");
@@ -46,7 +49,7 @@ describe("model registry", () => {
 
     expect(await setAdapterLoaded(name, true)).toMatchObject({ ok: true, status: 200 });
     expect((await db.modelVersion.findUniqueOrThrow({ where: { id: version.id } })).status).toBe("LOADED");
-    const [endpoint] = await syncEndpoints();
+    const endpoint = await syncDefault();
     expect(endpoint?.discovered).toContainEqual(expect.objectContaining({ id: served, parent: BASE }));
     // vLLM says 400 "already loaded": surfaced as is, the status stays loaded.
     expect(await setAdapterLoaded(name, true)).toMatchObject({ ok: false, status: 400, reason: "already_loaded" });

@@ -5,12 +5,13 @@ import "server-only";
 // environment's default model (LLM_BASE_URL / LOCAL_MODEL_PATH). Retired versions are skipped.
 import { createHash } from "node:crypto";
 import type { EndpointKind, ModelStatus } from "@/generated/prisma/client";
-import { type Sampling, samplingSchema } from "@/lib/chat/schema";
+import type { Sampling } from "@/lib/chat/schema";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defaultModelConfig } from "@/lib/llm/config";
 import { endpointFromBaseUrl } from "@/lib/llm/endpoint";
 import { defaultModelTarget, type ModelTarget } from "@/lib/llm/provider";
+import { samplingPresetSchema } from "./schema";
 
 export const DEFAULT_ROUTE_KEY = "routing.defaultModelVersionId";
 
@@ -45,7 +46,7 @@ export function assignVariant(experimentId: string, conversationId: string, spli
 }
 
 export function presetOf(value: unknown): Partial<Sampling> {
-  const parsed = samplingSchema.partial().safeParse(value ?? {});
+  const parsed = samplingPresetSchema.safeParse(value ?? {});
   return parsed.success ? parsed.data : {};
 }
 

@@ -71,7 +71,15 @@ export const endpointInputSchema = z
   });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 
-export const samplingPresetSchema = samplingSchema.partial();
+/** Any subset of the sampling fields, with no defaults filled in (absent = Troupe's default). */
+export const samplingPresetSchema = z.object({
+  temperature: samplingSchema.shape.temperature.unwrap().optional(),
+  top_p: samplingSchema.shape.top_p.unwrap().optional(),
+  top_k: samplingSchema.shape.top_k.unwrap().optional(),
+  min_p: samplingSchema.shape.min_p.unwrap().optional(),
+  repetition_penalty: samplingSchema.shape.repetition_penalty.unwrap().optional(),
+  max_tokens: samplingSchema.shape.max_tokens.unwrap().optional(),
+});
 
 export const updateModelVersionSchema = z.object({
   notes: z.string().max(2000).optional(),

@@ -42,7 +42,7 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
           <h1 className="truncate font-semibold" data-testid="chat-title">
             {conversation.title}
           </h1>
-          <p className="truncate text-xs text-muted-foreground">
+          <p className="truncate text-xs text-muted-foreground" data-testid="chat-subtitle">
             <Link href={`/characters/${conversation.character.id}`} className="hover:underline">
               {conversation.character.name}
             </Link>{" "}
