@@ -52,6 +52,8 @@ test.describe("characters", () => {
   test("visibility: private is 404 to others, unlisted readable by link, public listed; only owners edit", async ({
     browser,
   }) => {
+    // Four signed-in browsers in one test: slow on a busy two-core machine.
+    test.setTimeout(60_000);
     const alice = await browser.newPage();
     await new AuthPage(alice).signInAs(testUser("alice"));
     const editor = new CharacterEditorPage(alice);

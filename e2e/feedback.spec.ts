@@ -35,6 +35,7 @@ test.describe("feedback", () => {
     page,
     browser,
   }) => {
+    test.setTimeout(60_000);
     const alice = page;
     await new AuthPage(alice).signInAs(testUser("alice"));
     await setConsent(alice, true);
@@ -82,6 +83,7 @@ test.describe("feedback", () => {
   });
 
   test("swiping and continuing, and editing a reply, each yield a preference pair", async ({ page, browser }) => {
+    test.setTimeout(60_000);
     await new AuthPage(page).signInAs(testUser("alice"));
     await setConsent(page, true);
     const chat = new ChatPage(page);

@@ -20,7 +20,7 @@ test("a chat streams through the local CPU engine (tiny GGUF) on the same chat r
   await page.getByTestId("chat-settings").click();
   await page.getByTestId("sampling-max_tokens").fill("24");
   await page.getByTestId("save-chat-settings").click();
-  await expect(page.getByText("Chat settings saved")).toBeVisible();
+  await expect(page.getByTestId("toast").filter({ hasText: "Chat settings saved" })).toBeVisible();
   await chat.send("Hello, local model.");
   await chat.waitForReply();
   await expect(chat.last().getByTestId("message-text")).not.toBeEmpty();

@@ -9,7 +9,7 @@ const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)
 /** The `model` fields of every chat completion the simulator has received. */
 async function modelsSent(page: Page): Promise<unknown[]> {
   const response = await page.request.get(`http://127.0.0.1:${SIM_PORT}/sim/requests`);
-  const requests = (await response.json()) as { path: string; body: { model?: unknown } | null }[];
+  const { requests } = (await response.json()) as { requests: { path: string; body: { model?: unknown } | null }[] };
   return requests.filter((request) => request.path === "/v1/chat/completions").map((request) => request.body?.model);
 }
 
@@ -70,13 +70,13 @@ test.describe("model registry and routing", () => {
     await expect(page.getByTestId(`status-${versionName}`)).toHaveText("registered");
     await page.getByTestId(`load-${versionName}`).click();
     // vLLM's own answer is shown, then the new status.
-    await expect(page.getByText("vLLM answered HTTP 200")).toBeVisible();
+    await expect(page.getByTestId("toast").filter({ hasText: "vLLM answered HTTP 200" })).toBeVisible();
     await expect(page.getByTestId(`status-${versionName}`)).toHaveText("loaded");
 
     await page.getByTestId(`preset-${versionName}`).click();
     await page.getByLabel("Temperature").fill("0.35");
     await page.getByTestId("save-preset").click();
-    await expect(page.getByText(`${versionName} saved`)).toBeVisible();
+    await expect(page.getByTestId("toast").filter({ hasText: `${versionName} saved` })).toBeVisible();
 
     await page.goto("/admin/routing");
     await page.getByLabel("Character").first().fill(`http://localhost/characters/${characterId}`);

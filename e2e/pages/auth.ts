@@ -41,6 +41,10 @@ export class AuthPage {
     await this.page.getByTestId("account-menu").click();
     await this.page.getByTestId("sign-out").click();
     await expect(this.page).toHaveURL(/\/login/);
+    // The redirect can land before the browser has dropped the session cookie.
+    await expect
+      .poll(async () => (await this.page.context().cookies()).some((cookie) => cookie.name.includes("session-token")))
+      .toBe(false);
   }
 
   formError() {
