@@ -23,6 +23,8 @@ export class ChatPage {
   async send(text: string) {
     const before = await this.messages().count();
     await this.page.getByTestId("composer").fill(text);
+    // While a reply is still finishing, the composer shows Stop and Enter does nothing.
+    await expect(this.page.getByTestId("send")).toBeEnabled();
     await this.page.getByTestId("composer").press("Enter");
     await expect(this.messages()).toHaveCount(before + 2);
   }

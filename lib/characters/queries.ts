@@ -87,6 +87,8 @@ async function storeAvatar(tx: Prisma.TransactionClient, avatar: AvatarInput): P
 }
 
 export async function createCharacter(input: {
+  /** A caller-chosen id (synthesis derives one per item, so a retried item creates one character). */
+  id?: string;
   ownerId: string;
   profile: Profile;
   tags: string[];
@@ -97,12 +99,15 @@ export async function createCharacter(input: {
   forkedFromId?: string;
   forkedFromVersionId?: string;
   note?: string;
+  provenance?: Prisma.InputJsonValue;
 }): Promise<{ id: string; versionId: string }> {
   const profile = profileSchema.parse(input.profile);
   return db.$transaction(async (tx) => {
     const avatarId = input.avatar ? await storeAvatar(tx, input.avatar) : null;
     const character = await tx.character.create({
       data: {
+        ...(input.id ? { id: input.id } : {}),
+        ...(input.provenance ? { provenance: input.provenance } : {}),
         ownerId: input.ownerId,
         visibility: input.visibility ?? "PRIVATE",
         origin: input.origin ?? "CREATED",

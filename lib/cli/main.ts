@@ -9,6 +9,7 @@ import { registerDoctorCommand } from "./doctor";
 import { registerFeedbackCommands } from "./feedback";
 import { registerModelsCommands } from "./models";
 import { describeError } from "./output";
+import { registerSynthCommands } from "./synth";
 import { registerUsersCommands } from "./users";
 import { registerWorkerCommand } from "./worker";
 
@@ -17,7 +18,7 @@ loadDotEnv();
 const program = new Command()
   .name("troupe")
   .description(
-    "Troupe's command line: accounts, characters, chat, the model registry and routing, feedback exports, the embedded database, the background worker and checks.",
+    "Troupe's command line: accounts, characters, chat, the model registry and routing, feedback exports, synthesis jobs, the embedded database, the background worker and checks.",
   )
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
@@ -28,6 +29,7 @@ registerCharactersCommands(program);
 registerChatCommand(program);
 registerModelsCommands(program);
 registerFeedbackCommands(program);
+registerSynthCommands(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

@@ -30,6 +30,15 @@ export const TASKS = {
       if (failed > 0) helpers.logger.info(`marked ${failed} interrupted reply(ies) as failed`);
     },
   }),
+  /** Runs a synthesis job's items; several of these may run one job at once (they share items). */
+  "synthesis:run_job": defineTask({
+    schema: z.object({ jobId: z.string().min(1).max(64) }),
+    async run(payload, helpers) {
+      const { executeJob } = await import("@/lib/synthesis/service");
+      const { processed } = await executeJob(payload.jobId);
+      helpers.logger.info(`synthesis job ${payload.jobId}: ${processed} item(s) done by this runner`);
+    },
+  }),
 };
 
 export type TaskName = keyof typeof TASKS;

@@ -1,0 +1,225 @@
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { db } from "@/lib/db";
+import { ensureDatabaseReady } from "@/lib/db/ready";
+import type { InputKind } from "@/lib/synthesis/inputs";
+import { controlJob, jobDetail, listJobs } from "@/lib/synthesis/jobs";
+import { PIPELINES, type PipelineName } from "@/lib/synthesis/pipelines";
+import { executeJob, importInput, startSynthesis } from "@/lib/synthesis/service";
+import { resolveUser } from "./identity";
+import { CliError, emit, table } from "./output";
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+type SynthOptions = {
+  input?: string;
+  characters?: string;
+  n?: string;
+  seed?: string;
+  limit?: string;
+  pairs?: string;
+  contrastive?: boolean;
+  model?: string;
+  temperature?: string;
+  maxTokens?: string;
+  concurrency?: string;
+  queue?: boolean;
+  user?: string;
+  json?: boolean;
+};
+
+const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+/** A file path is imported first; anything else is taken as an existing input's id. */
+async function inputId(kind: InputKind, value: string | undefined, createdById: string) {
+  if (!value) throw new CliError("--input is required (a file to import, or an imported input's id).");
+  const existing = await db.synthesisInput.findUnique({ where: { id: value }, select: { id: true } });
+  if (existing) return existing.id;
+  const imported = await importInput({
+    kind,
+    name: path.basename(value),
+    source: createReadStream(value),
+    createdById,
+  });
+  log(`imported ${imported.seeds} ${kind} from ${value} (${imported.failed} bad line(s))`);
+  for (const problem of (imported.errors as { error: string }[]).slice(0, 5)) log(`  ${problem.error}`);
+  return imported.id;
+}
+
+function paramsFor(pipeline: PipelineName, options: SynthOptions, input: string | null) {
+  const limit = number(options.limit);
+  switch (pipeline) {
+    case "profiles":
+      return { inputId: input, limit };
+    case "generate":
+    case "rewrite":
+      return {
+        inputId: input,
+        characterIds: (options.characters ?? "").split(",").filter(Boolean),
+        n: number(options.n),
+        seed: number(options.seed),
+        limit,
+      };
+    case "ditto":
+      return {
+        inputId: input,
+        pairs: number(options.pairs),
+        seed: number(options.seed),
+        contrastive: options.contrastive,
+        limit,
+      };
+    case "repair":
+      return { limit };
+  }
+}
+
+/** One line of progress: on a terminal it redraws itself. */
+async function followJob(jobId: string, signal: AbortSignal) {
+  while (!signal.aborted) {
+    const { job, ratePerSecond, etaSeconds } = await jobDetail(jobId);
+    const finished = job.done + job.failed;
+    const width = 30;
+    const filled = job.total > 0 ? Math.round((finished / job.total) * width) : width;
+    const line =
+      `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${finished}/${job.total} ` +
+      `done ${job.done} failed ${job.failed} retries ${job.retries} ${ratePerSecond.toFixed(1)}/s` +
+      (etaSeconds !== null ? ` eta ${Math.round(etaSeconds)}s` : "");
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+    if (job.status !== "RUNNING" && job.status !== "QUEUED") break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (process.stderr.isTTY) process.stderr.write("\n");
+}
+
+export function registerSynthCommands(program: Command): void {
+  const synth = program.command("synth").description("Run a synthesis pipeline (OpenCharacter, Ditto, repair).");
+  for (const [name, pipeline] of Object.entries(PIPELINES) as [PipelineName, (typeof PIPELINES)[PipelineName]][]) {
+    const command = synth.command(name).description(pipeline.description);
+    if (name === "profiles") command.option("--input <file|id>", "personas (JSONL or text)");
+    if (name === "generate" || name === "rewrite") {
+      command
+        .option("--input <file|id>", "instruction seeds (Alpaca, ShareGPT or OpenAI JSONL)")
+        .option("--characters <ids>", "comma-separated character ids to draw from")
+        .option("--n <count>", "characters per seed", "3")
+        .option("--seed <number>", "seed for the draws", "1");
+    }
+    if (name === "ditto") {
+      command
+        .option("--input <file|id>", "knowledge profiles (JSONL)")
+        .option("--pairs <count>", "character pairs to simulate", "20")
+        .option("--seed <number>", "seed for the pairs", "1")
+        .option("--contrastive", "also emit in-character refusal ≻ knowledge leak pairs");
+    }
+    command
+      .option("--limit <count>", "at most this many inputs")
+      .option("--model <name>", "a model version's name (default: the environment's model)")
+      .option("--temperature <t>", "sampling temperature", "0.8")
+      .option("--max-tokens <n>", "max tokens per answer", "1024")
+      .option("--concurrency <n>", "requests in flight", "32")
+      .option("--queue", "hand the job to the workers instead of running it here")
+      .option("--user <email>", "the admin starting it (default: the first admin)")
+      .option("--json", "print a JSON summary")
+      .action(async (options: SynthOptions) => {
+        await ensureDatabaseReady(log);
+        const admin = await resolveUser(options.user);
+        if (admin.role !== "ADMIN") throw new CliError(`${admin.email} is not an admin.`);
+        const kind = name === "profiles" ? "personas" : name === "ditto" ? "knowledge" : "instructions";
+        const input = name === "repair" ? null : await inputId(kind, options.input, admin.id);
+        const version = options.model
+          ? await db.modelVersion.findUnique({ where: { name: options.model }, select: { id: true } })
+          : null;
+        if (options.model && !version) throw new CliError(`No model version named "${options.model}".`);
+        const job = await startSynthesis({
+          pipeline: name,
+          params: paramsFor(name, options, input),
+          modelVersionId: version?.id ?? null,
+          sampling: { temperature: Number(options.temperature), maxOutputTokens: Number(options.maxTokens) },
+          createdById: admin.id,
+          enqueue: Boolean(options.queue),
+        });
+        log(`job ${job.id}: ${job.total} item(s)`);
+        if (!options.queue) {
+          const abort = new AbortController();
+          process.once("SIGINT", () => {
+            log("pausing (the job can be resumed with `troupe jobs resume`)");
+            void controlJob(job.id, "pause").catch(() => {});
+            abort.abort();
+          });
+          const following = followJob(job.id, abort.signal);
+          await executeJob(job.id, { concurrency: Number(options.concurrency), signal: abort.signal });
+          abort.abort();
+          await following;
+        }
+        const detail = await jobDetail(job.id);
+        emit(options, detail, () =>
+          [
+            `${detail.job.pipeline} ${detail.job.status.toLowerCase()}: ${detail.job.done} done, ${detail.job.failed} failed, ` +
+              `${detail.job.parseFailures} parse failure(s), ${detail.job.retries} retries, ` +
+              `${detail.job.tokensIn} tokens in / ${detail.job.tokensOut} out`,
+            ...detail.failures.slice(0, 5).map((failure) => `  ${failure.key}: ${failure.error}`),
+          ].join("\n"),
+        );
+      });
+  }
+
+  const jobs = program.command("jobs").description("Synthesis jobs: list, inspect, pause, resume, cancel.");
+  jobs
+    .command("list")
+    .description("The latest jobs.")
+    .option("--json", "machine-readable output")
+    .action(async (options: { json?: boolean }) => {
+      await ensureDatabaseReady(log);
+      const rows = await listJobs();
+      emit(options, rows, () =>
+        table(
+          rows.map((job) => ({
+            id: job.id,
+            pipeline: job.pipeline,
+            status: job.status.toLowerCase(),
+            done: job.done,
+            failed: job.failed,
+            total: job.total,
+          })),
+          ["id", "pipeline", "status", "done", "failed", "total"],
+        ),
+      );
+    });
+  jobs
+    .command("show")
+    .argument("<id>", "the job's id")
+    .description("Counters, rate, ETA and the first failures.")
+    .option("--json", "machine-readable output")
+    .action(async (id: string, options: { json?: boolean }) => {
+      await ensureDatabaseReady(log);
+      const detail = await jobDetail(id);
+      emit(options, detail, () =>
+        [
+          `${detail.job.pipeline} (${detail.job.template}) ${detail.job.status.toLowerCase()}`,
+          `items: ${JSON.stringify(detail.items)}`,
+          `done ${detail.job.done}/${detail.job.total}, failed ${detail.job.failed}, parse failures ${detail.job.parseFailures}, retries ${detail.job.retries}`,
+          `tokens ${detail.job.tokensIn} in / ${detail.job.tokensOut} out, ${detail.ratePerSecond.toFixed(2)} items/s`,
+          ...detail.failures.map((failure) => `  ${failure.key}: ${failure.error}`),
+        ].join("\n"),
+      );
+    });
+  for (const action of ["pause", "resume", "cancel"] as const) {
+    jobs
+      .command(action)
+      .argument("<id>", "the job's id")
+      .description(
+        action === "resume"
+          ? "Queue a paused or cancelled job again (failed items get another try)."
+          : `${action === "pause" ? "Pause" : "Cancel"} a job; requests in flight stop within a second.`,
+      )
+      .action(async (id: string) => {
+        await ensureDatabaseReady(log);
+        await controlJob(id, action);
+        if (action === "resume") {
+          const { enqueue } = await import("@/lib/jobs/queue");
+          await enqueue("synthesis:run_job", { jobId: id });
+        }
+        log(`job ${id}: ${action}d`);
+      });
+  }
+}

@@ -1,0 +1,79 @@
+import "server-only";
+// The model calls a synthesis item makes: plain completions and validated structured answers,
+// both reporting token usage, with failures as AppErrors the runner can classify.
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { generateText } from "ai";
+import type { z } from "zod";
+import { toUpstreamError } from "@/lib/llm/errors";
+import { defaultModelTarget, modelForTarget } from "@/lib/llm/provider";
+import { generateStructured } from "@/lib/llm/structured";
+import { targetForVersion } from "@/lib/models/routing";
+
+export type Sampling = { temperature: number; topP: number; maxOutputTokens: number; seed?: number };
+
+export const DEFAULT_SYNTH_SAMPLING: Sampling = { temperature: 0.8, topP: 0.95, maxOutputTokens: 1024 };
+
+export type Usage = { tokensIn: number; tokensOut: number };
+
+/** The job's model: a registered version, or the environment's default model. */
+export async function jobModel(modelVersionId: string | null): Promise<{ model: LanguageModelV4; modelId: string }> {
+  const target = modelVersionId ? await targetForVersion(modelVersionId) : await defaultModelTarget();
+  return { model: await modelForTarget(target), modelId: target.modelId };
+}
+
+export async function complete(
+  model: LanguageModelV4,
+  call: {
+    system: string;
+    messages: { role: "user" | "assistant"; content: string }[];
+    sampling: Sampling;
+    signal: AbortSignal;
+  },
+): Promise<{ text: string } & Usage> {
+  try {
+    const result = await generateText({
+      model,
+      system: call.system,
+      messages: call.messages,
+      temperature: call.sampling.temperature,
+      topP: call.sampling.topP,
+      maxOutputTokens: call.sampling.maxOutputTokens,
+      ...(call.sampling.seed !== undefined ? { seed: call.sampling.seed } : {}),
+      abortSignal: call.signal,
+      maxRetries: 0,
+    });
+    return {
+      text: result.text.trim(),
+      tokensIn: result.usage.inputTokens ?? 0,
+      tokensOut: result.usage.outputTokens ?? 0,
+    };
+  } catch (error) {
+    throw toUpstreamError(error);
+  }
+}
+
+/** A structured answer validated against `schema`, retried up to three times on a bad parse. */
+export async function structured<S extends z.ZodType>(
+  model: LanguageModelV4,
+  call: { schema: S; schemaName: string; system: string; prompt: string; sampling: Sampling; signal: AbortSignal },
+): Promise<{ object: z.infer<S>; raw: string; parseFailures: number } & Usage> {
+  const result = await generateStructured({
+    model,
+    schema: call.schema,
+    schemaName: call.schemaName,
+    system: call.system,
+    prompt: call.prompt,
+    retries: 3,
+    temperature: call.sampling.temperature,
+    maxOutputTokens: call.sampling.maxOutputTokens,
+    ...(call.sampling.seed !== undefined ? { seed: call.sampling.seed } : {}),
+    abortSignal: call.signal,
+  });
+  return {
+    object: result.object,
+    raw: result.raw,
+    parseFailures: result.attempts - 1,
+    tokensIn: result.usage.inputTokens,
+    tokensOut: result.usage.outputTokens,
+  };
+}

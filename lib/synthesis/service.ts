@@ -1,0 +1,119 @@
+import "server-only";
+// Synthesis from the outside: importing input files, starting a pipeline as a job, and running a
+// job's items (on the worker's job queue, or in the foreground from the CLI).
+import os from "node:os";
+import type { Prisma } from "@/generated/prisma/client";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs/queue";
+import { type InputKind, type InputSource, parseInputFile, summarizeInput } from "./inputs";
+import { createJob } from "./jobs";
+import { DEFAULT_SYNTH_SAMPLING, jobModel, type Sampling } from "./llm";
+import { PIPELINES, type PipelineName } from "./pipelines";
+import { runJob } from "./runner";
+
+const SEED_BATCH = 500;
+
+/** Stream an input file into the database: good lines become seeds, bad ones are counted and reported. */
+export async function importInput(input: {
+  kind: InputKind;
+  name: string;
+  source: InputSource;
+  createdById?: string | null;
+}) {
+  const record = await db.synthesisInput.create({
+    data: { kind: input.kind, name: input.name, createdById: input.createdById ?? null },
+  });
+  let batch: Prisma.SynthesisSeedCreateManyInput[] = [];
+  let kept = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    kept += (await db.synthesisSeed.createMany({ data: batch, skipDuplicates: true })).count;
+    batch = [];
+  };
+  const summary = await summarizeInput(
+    parseInputFile(input.kind, input.source, { fileName: input.name }) as AsyncIterable<
+      { ok: true; lineNumber: number; value: { seedId: string } } | { ok: false; lineNumber: number; error: string }
+    >,
+    {
+      onValue: async (value, lineNumber) => {
+        batch.push({
+          inputId: record.id,
+          seedId: value.seedId,
+          line: lineNumber,
+          data: value as unknown as Prisma.InputJsonValue,
+        });
+        if (batch.length >= SEED_BATCH) await flush();
+      },
+    },
+  );
+  await flush();
+  return db.synthesisInput.update({
+    where: { id: record.id },
+    data: { lines: summary.ok + summary.failed, seeds: kept, failed: summary.failed, errors: summary.errors },
+  });
+}
+
+export type StartOptions = {
+  pipeline: PipelineName;
+  params: unknown;
+  modelVersionId?: string | null;
+  sampling?: Partial<Sampling>;
+  createdById?: string | null;
+  /** Queue this many runners for the job (each worker process can take one). */
+  runners?: number;
+  /** Create the job without queueing it (the CLI runs it in the foreground). */
+  enqueue?: boolean;
+};
+
+export async function startSynthesis(options: StartOptions) {
+  const pipeline = PIPELINES[options.pipeline];
+  if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${options.pipeline}".`);
+  const params = pipeline.params.parse(options.params);
+  const sampling = { ...DEFAULT_SYNTH_SAMPLING, ...options.sampling };
+  if (options.modelVersionId) {
+    const version = await db.modelVersion.findUnique({
+      where: { id: options.modelVersionId },
+      select: { status: true },
+    });
+    if (!version || version.status === "RETIRED")
+      throw new AppError("not_found:model_version", "That model is not available.");
+  }
+  const job = await createJob({
+    pipeline: pipeline.name,
+    template: pipeline.template,
+    params: { ...(params as object), sampling } as Prisma.InputJsonValue,
+    modelVersionId: options.modelVersionId ?? null,
+    createdById: options.createdById ?? null,
+    items: pipeline.plan(params as never),
+  });
+  if (options.enqueue !== false) {
+    for (let index = 0; index < (options.runners ?? 1); index++) {
+      await enqueue("synthesis:run_job", { jobId: job.id });
+    }
+  }
+  return job;
+}
+
+/** Run a job's items with this process's share of the concurrency. */
+export async function executeJob(
+  jobId: string,
+  options: { concurrency?: number; workerId?: string; signal?: AbortSignal } = {},
+) {
+  const job = await db.synthesisJob.findUnique({ where: { id: jobId } });
+  if (!job) throw new AppError("not_found:job", "That job does not exist.");
+  const pipeline = PIPELINES[job.pipeline as PipelineName];
+  if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${job.pipeline}".`);
+  const { model, modelId } = await jobModel(job.modelVersionId);
+  const sampling = { ...DEFAULT_SYNTH_SAMPLING, ...((job.params as { sampling?: Partial<Sampling> }).sampling ?? {}) };
+  return runJob(
+    jobId,
+    (input, context) =>
+      pipeline.handle(input, { ...context, jobId, createdById: job.createdById, model, modelId, sampling }),
+    {
+      workerId: options.workerId ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+      concurrency: options.concurrency ?? (Number(process.env.SYNTH_CONCURRENCY) || 32),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+}
