@@ -62,6 +62,14 @@ export default defineConfig({
     app(APP_PORTS.noModel, null),
     // Nothing listens on SIM_PORT + 1: a model server that is down.
     app(APP_PORTS.modelDown, `http://127.0.0.1:${SIM_PORT + 1}/v1`),
+    // A worker process, so synthesis jobs started in the browser run.
+    {
+      command: "node bin/troupe.cjs worker --concurrency 4",
+      wait: { stdout: /worker .* running/ },
+      env: appEnv(APP_PORTS.connected, `http://127.0.0.1:${SIM_PORT}/v1`),
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
     // The local CPU engine on a tiny generated GGUF.
     {
       ...app(APP_PORTS.localModel, null),

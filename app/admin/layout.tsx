@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: "/admin/models", label: "Models" },
   { href: "/admin/routing", label: "Routing" },
   { href: "/admin/feedback", label: "Feedback" },
+  { href: "/admin/synthesis", label: "Synthesis" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and

@@ -2,7 +2,7 @@ import "server-only";
 // Synthesis jobs and their items: creating them (items keyed deterministically, so creating the
 // same item twice stores one), and the admin's controls — pause, resume, cancel.
 import type { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
 const ITEM_BATCH = 1000;
@@ -98,4 +98,41 @@ export async function jobDetail(id: string) {
     ratePerSecond: rate,
     etaSeconds: rate > 0 ? Math.max(0, job.total - finished) / rate : null,
   };
+}
+
+/** Items finished per minute, for the job page's throughput chart (the last 120 minutes of activity). */
+export async function jobThroughput(id: string) {
+  const { rows } = await pool.query<{ minute: Date; finished: string }>(
+    `SELECT date_trunc('minute', "finishedAt") AS minute, count(*) AS finished
+       FROM "SynthesisItem" WHERE "jobId" = $1 AND "finishedAt" IS NOT NULL
+      GROUP BY 1 ORDER BY 1 DESC LIMIT 120`,
+    [id],
+  );
+  return rows.reverse().map((row) => ({ minute: row.minute, finished: Number(row.finished) }));
+}
+
+/** The first rows a job produced (the review queue shows them all). */
+export function jobSamples(id: string, take = 10) {
+  return db.trainingSample.findMany({
+    where: { dedupeKey: { startsWith: `synth:${id}:` } },
+    orderBy: { dedupeKey: "asc" },
+    take,
+    select: { id: true, kind: true, prompt: true, chosen: true, rejected: true, dedupeKey: true },
+  });
+}
+
+/** Characters a profiles job created (its items' outputs). */
+export async function jobCharacters(id: string, take = 20) {
+  const items = await db.synthesisItem.findMany({
+    where: { jobId: id, status: "DONE" },
+    orderBy: { key: "asc" },
+    take,
+    select: { output: true },
+  });
+  return items.flatMap((item) => {
+    const output = item.output as { characterId?: string; name?: string; nearDuplicateOf?: string | null } | null;
+    return output?.characterId
+      ? [{ id: output.characterId, name: output.name ?? "?", nearDuplicateOf: output.nearDuplicateOf ?? null }]
+      : [];
+  });
 }

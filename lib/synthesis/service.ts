@@ -117,3 +117,14 @@ export async function executeJob(
     },
   );
 }
+
+/** Render the first item's prompt of a would-be job without creating it or calling a model. */
+export async function previewSynthesis(pipelineName: PipelineName, rawParams: unknown) {
+  const pipeline = PIPELINES[pipelineName];
+  if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${pipelineName}".`);
+  const params = pipeline.params.parse(rawParams);
+  for await (const item of pipeline.plan(params as never)) {
+    return { key: item.key, ...(await pipeline.preview(item.input)) };
+  }
+  throw new AppError("bad_request:no_items", "These inputs and options produce no items.");
+}

@@ -69,6 +69,14 @@ export const generatePipeline: Pipeline<typeof params> = {
   description: "seed user turns → in-character answers (OpenCharacter-G)",
   params,
   plan: (input) => plan("generate", input, false),
+  async preview(raw) {
+    const input = raw as ItemInput;
+    const character = await synthCharacter(input.characterId);
+    return {
+      system: `${GENERATE_TEMPLATE.system}\n\n${character.system}`,
+      prompt: input.turns.find((turn) => turn.role === "user")?.content ?? "",
+    };
+  },
   async handle(raw, context) {
     const input = raw as ItemInput;
     const character = await synthCharacter(input.characterId);
@@ -105,18 +113,26 @@ export const rewritePipeline: Pipeline<typeof params> = {
   description: "seed dialogue with reference answers → answers rewritten in character (OpenCharacter-R)",
   params,
   plan: (input) => plan("rewrite", input, true),
-  async handle(raw, context) {
+  async preview(raw) {
     const input = raw as ItemInput;
     const character = await synthCharacter(input.characterId);
-    const references = input.turns.filter((turn) => turn.role === "assistant");
-    const schema = z.object({ answers: z.array(z.string().min(1)).length(references.length) });
-    const answer = await structured(context.model, {
-      schema,
-      schemaName: "rewritten_answers",
+    const references = input.turns.filter((turn) => turn.role === "assistant").length;
+    return {
       system: REWRITE_TEMPLATE.system,
       prompt:
         `Character:\n${character.system}\n\nDialogue (JSON):\n${JSON.stringify(input.turns)}\n\n` +
-        `Rewrite the ${references.length} assistant answer(s) as ${character.name} would say them.`,
+        `Rewrite the ${references} assistant answer(s) as ${character.name} would say them.`,
+    };
+  },
+  async handle(raw, context) {
+    const input = raw as ItemInput;
+    const references = input.turns.filter((turn) => turn.role === "assistant");
+    const schema = z.object({ answers: z.array(z.string().min(1)).length(references.length) });
+    const [character, request] = await Promise.all([synthCharacter(input.characterId), this.preview(input)]);
+    const answer = await structured(context.model, {
+      schema,
+      schemaName: "rewritten_answers",
+      ...request,
       sampling: context.sampling,
       signal: context.signal,
     });

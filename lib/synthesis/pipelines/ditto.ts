@@ -62,6 +62,13 @@ export const dittoPipeline: Pipeline<typeof params> = {
       yield { key, input: { a, b, contrastive: input.contrastive } };
     }
   },
+  async preview(raw) {
+    const { a, b } = raw as Pair;
+    return {
+      system: DITTO_QUESTIONS_TEMPLATE.system,
+      prompt: `First character: ${describe(a)}\n\nSecond character: ${describe(b)}`,
+    };
+  },
   async handle(raw, context) {
     const { a, b, contrastive } = raw as Pair;
     const usage = { tokensIn: 0, tokensOut: 0 };
@@ -72,8 +79,7 @@ export const dittoPipeline: Pipeline<typeof params> = {
     const asked = await structured(context.model, {
       schema: questionsSchema,
       schemaName: "ditto_questions",
-      system: DITTO_QUESTIONS_TEMPLATE.system,
-      prompt: `First character: ${describe(a)}\n\nSecond character: ${describe(b)}`,
+      ...(await this.preview(raw)),
       sampling: context.sampling,
       signal: context.signal,
     });

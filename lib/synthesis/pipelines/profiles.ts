@@ -26,6 +26,10 @@ export const profilesPipeline: Pipeline<typeof params> = {
       yield { key: `profiles:${seed.seedId}`, input: { seedId: seed.seedId, persona: seed.data.text } };
     }
   },
+  async preview(input) {
+    const { persona } = input as { persona: string };
+    return { system: PERSONA_TEMPLATE.system, prompt: PERSONA_TEMPLATE.user(persona) };
+  },
   async handle(input, context) {
     const { seedId, persona } = input as { seedId: string; persona: string };
     if (!context.createdById) throw new AppError("bad_request:owner", "A profiles job needs the admin who started it.");

@@ -17,6 +17,24 @@ const repairSchema = z.object({
   rewrite: z.string().min(1).max(8000),
 });
 
+/** The disliked reply, the conversation it answered, and the repair request for it. */
+async function prepare(raw: unknown) {
+  const { feedbackEventId } = raw as { feedbackEventId: string };
+  const event = await db.feedbackEvent.findUnique({ where: { id: feedbackEventId } });
+  const message = event ? await db.message.findUnique({ where: { id: event.messageId } }) : null;
+  if (!event || !message) throw new AppError("not_found:message", "The disliked reply no longer exists.");
+  const lineage = await replyLineage(event.conversationId, message.id, await conversationTree(event.conversationId));
+  const [system, ...conversation] = lineage.prompt;
+  const request = {
+    system: REPAIR_TEMPLATE.system,
+    prompt:
+      `Character:\n${system?.content ?? ""}\n\nConversation (JSON):\n${JSON.stringify(conversation)}\n\n` +
+      `Disliked reply:\n${message.content}\n\nThe user's reasons: ${event.reasons.join(", ") || "none given"}` +
+      `${event.comment ? `\nTheir comment: ${event.comment}` : ""}`,
+  };
+  return { request, message, lineage };
+}
+
 export const repairPipeline: Pipeline<typeof params> = {
   name: "repair",
   template: templateRef(REPAIR_TEMPLATE),
@@ -32,21 +50,16 @@ export const repairPipeline: Pipeline<typeof params> = {
       yield { key: `repair:${seed.id}`, input: { repairSeedId: seed.id, feedbackEventId: seed.feedbackEventId } };
     }
   },
+  async preview(raw) {
+    return (await prepare(raw)).request;
+  },
   async handle(raw, context) {
     const { repairSeedId, feedbackEventId } = raw as { repairSeedId: string; feedbackEventId: string };
-    const event = await db.feedbackEvent.findUnique({ where: { id: feedbackEventId } });
-    const message = event ? await db.message.findUnique({ where: { id: event.messageId } }) : null;
-    if (!event || !message) throw new AppError("not_found:message", "The disliked reply no longer exists.");
-    const lineage = await replyLineage(event.conversationId, message.id, await conversationTree(event.conversationId));
-    const [system, ...conversation] = lineage.prompt;
+    const { request, message, lineage } = await prepare(raw);
     const answer = await structured(context.model, {
       schema: repairSchema,
       schemaName: "reply_repair",
-      system: REPAIR_TEMPLATE.system,
-      prompt:
-        `Character:\n${system?.content ?? ""}\n\nConversation (JSON):\n${JSON.stringify(conversation)}\n\n` +
-        `Disliked reply:\n${message.content}\n\nThe user's reasons: ${event.reasons.join(", ") || "none given"}` +
-        `${event.comment ? `\nTheir comment: ${event.comment}` : ""}`,
+      ...request,
       sampling: context.sampling,
       signal: context.signal,
     });

@@ -22,4 +22,6 @@ export type Pipeline<S extends z.ZodType = z.ZodType> = {
   params: S;
   plan(params: z.infer<S>): AsyncIterable<NewItem>;
   handle(input: unknown, context: PipelineContext): Promise<ItemResult>;
+  /** The first prompt an item sends, rendered without calling the model (the start form's preview). */
+  preview(input: unknown): Promise<{ system: string; prompt: string }>;
 };
