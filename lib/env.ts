@@ -28,6 +28,7 @@ const baseSchema = z.object({
   ADMIN_PASSWORD: optional(z.string().min(8, { error: "must be at least 8 characters" }).max(128)),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
+  SYNTH_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
   DB_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   CHAT_FIRST_TOKEN_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
   CHAT_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),

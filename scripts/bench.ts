@@ -6,9 +6,10 @@ import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
 import { galleryBenchmark } from "@/e2e/bench/gallery";
 import type { Benchmark, Measure } from "@/e2e/bench/harness";
 import { prefixStabilityBenchmark } from "@/e2e/bench/prefix-stability";
+import { synthesisBenchmark } from "@/e2e/bench/synthesis";
 import { projectRoot } from "@/lib/paths";
 
-const BENCHMARKS: Benchmark[] = [galleryBenchmark, prefixStabilityBenchmark, chatStreamBenchmark];
+const BENCHMARKS: Benchmark[] = [galleryBenchmark, prefixStabilityBenchmark, chatStreamBenchmark, synthesisBenchmark];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
