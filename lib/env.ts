@@ -29,6 +29,7 @@ const baseSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   SYNTH_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
+  SYNTH_ENDPOINT_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
   DB_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   CHAT_FIRST_TOKEN_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
   CHAT_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),

@@ -9,7 +9,7 @@ import { registerDoctorCommand } from "./doctor";
 import { registerFeedbackCommands } from "./feedback";
 import { registerModelsCommands } from "./models";
 import { describeError } from "./output";
-import { registerSynthCommands } from "./synth";
+import { registerBatchCommands, registerSynthCommands } from "./synth";
 import { registerUsersCommands } from "./users";
 import { registerWorkerCommand } from "./worker";
 
@@ -30,6 +30,7 @@ registerChatCommand(program);
 registerModelsCommands(program);
 registerFeedbackCommands(program);
 registerSynthCommands(program);
+registerBatchCommands(program);
 registerDbCommands(program);
 registerWorkerCommand(program);
 

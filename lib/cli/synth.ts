@@ -1,8 +1,14 @@
-import { createReadStream } from "node:fs";
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename } from "node:fs/promises";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { db } from "@/lib/db";
 import { ensureDatabaseReady } from "@/lib/db/ready";
+import { defaultModelTarget } from "@/lib/llm/provider";
+import { targetForVersion } from "@/lib/models/routing";
+import { exportBatch, importBatch, shardOf } from "@/lib/synthesis/batch";
 import type { InputKind } from "@/lib/synthesis/inputs";
 import { controlJob, jobDetail, listJobs } from "@/lib/synthesis/jobs";
 import { PIPELINES, type PipelineName } from "@/lib/synthesis/pipelines";
@@ -222,4 +228,66 @@ export function registerSynthCommands(program: Command): void {
         log(`job ${id}: ${action}d`);
       });
   }
+}
+
+export function registerBatchCommands(program: Command): void {
+  const batch = program
+    .command("batch")
+    .description("Run a job's requests elsewhere as OpenAI Batch / vllm run-batch files, and read the results back.");
+  batch
+    .command("export")
+    .argument("<job>", "the job's id")
+    .requiredOption("--out <file>", "where to write (with --shards: FILE.0-of-K.jsonl, …)")
+    .option("--shards <k>", "split across K files, one per GPU node", "1")
+    .option("--model <id>", "the served model id to put in each request (default: the job's model)")
+    .description("Write the job's pending requests (custom_id = item key).")
+    .action(async (jobId: string, options: { out: string; shards: string; model?: string }) => {
+      await ensureDatabaseReady(log);
+      const shards = Number(options.shards);
+      if (!Number.isInteger(shards) || shards < 1 || shards > 1024) throw new CliError("--shards must be 1–1024.");
+      const job = await db.synthesisJob.findUnique({ where: { id: jobId }, select: { modelVersionId: true } });
+      if (!job) throw new CliError(`No job ${jobId}.`);
+      const modelId =
+        options.model ??
+        (job.modelVersionId
+          ? (await targetForVersion(job.modelVersionId)).modelId
+          : (await defaultModelTarget()).modelId);
+      const files = Array.from({ length: shards }, (_, index) =>
+        shards === 1 ? options.out : options.out.replace(/(\.jsonl)?$/, `.${index}-of-${shards}.jsonl`),
+      );
+      const streams = files.map((file) => createWriteStream(`${file}.partial`));
+      const counts = files.map(() => 0);
+      for await (const { key, line } of exportBatch(jobId, modelId)) {
+        const shard = shardOf(key, shards);
+        counts[shard] = (counts[shard] ?? 0) + 1;
+        const stream = streams[shard];
+        if (stream && !stream.write(`${line}\n`)) await once(stream, "drain");
+      }
+      await Promise.all(streams.map((stream) => new Promise((resolve) => stream.end(resolve))));
+      await Promise.all(files.map((file) => rename(`${file}.partial`, file)));
+      files.forEach((file, index) => {
+        log(`${file}: ${counts[index]} request(s)`);
+      });
+    });
+  batch
+    .command("import")
+    .argument("<job>", "the job's id")
+    .argument("<files...>", "result files (JSONL)")
+    .description("Read result files into the job; importing a file again changes nothing.")
+    .option("--json", "machine-readable output")
+    .action(async (jobId: string, files: string[], options: { json?: boolean }) => {
+      await ensureDatabaseReady(log);
+      const total = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
+      for (const file of files) {
+        const summary = await importBatch(
+          jobId,
+          createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
+        );
+        for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += summary[key];
+        log(
+          `${file}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done, ${summary.unknown} unknown, ${summary.invalid} unreadable`,
+        );
+      }
+      emit(options, total, () => `total: ${total.done} done, ${total.failed} failed, ${total.skipped} already done`);
+    });
 }

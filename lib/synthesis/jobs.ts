@@ -112,13 +112,22 @@ export async function jobThroughput(id: string) {
 }
 
 /** The first rows a job produced (the review queue shows them all). */
-export function jobSamples(id: string, take = 10) {
-  return db.trainingSample.findMany({
-    where: { dedupeKey: { startsWith: `synth:${id}:` } },
-    orderBy: { dedupeKey: "asc" },
-    take,
-    select: { id: true, kind: true, prompt: true, chosen: true, rejected: true, dedupeKey: true },
-  });
+export async function jobSamples(id: string, take = 10) {
+  const { rows } = await pool.query<{
+    id: string;
+    kind: string;
+    prompt: unknown;
+    chosen: string;
+    rejected: string | null;
+  }>(
+    `SELECT s.id, s.kind, s.prompt, s.chosen, s.rejected
+       FROM "SynthesisItem" i JOIN "TrainingSample" s ON s."synthesisItemId" = i.id
+      WHERE i."jobId" = $1
+      ORDER BY s."dedupeKey"
+      LIMIT $2`,
+    [id, take],
+  );
+  return rows;
 }
 
 /** Characters a profiles job created (its items' outputs). */

@@ -2,7 +2,7 @@ import "server-only";
 // The model calls a synthesis item makes: plain completions and validated structured answers,
 // both reporting token usage, with failures as AppErrors the runner can classify.
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { generateText } from "ai";
+import { generateText, wrapLanguageModel } from "ai";
 import type { z } from "zod";
 import { toUpstreamError } from "@/lib/llm/errors";
 import { defaultModelTarget, modelForTarget } from "@/lib/llm/provider";
@@ -15,10 +15,53 @@ export const DEFAULT_SYNTH_SAMPLING: Sampling = { temperature: 0.8, topP: 0.95, 
 
 export type Usage = { tokensIn: number; tokensOut: number };
 
+/**
+ * Requests in flight per endpoint, shared by every job and runner in this process, so two jobs on
+ * one vLLM server do not double its load (SYNTH_ENDPOINT_CONCURRENCY, default 32).
+ */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(body: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await body();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const gates = new Map<string, Gate>();
+
+function gateFor(key: string): Gate {
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new Gate(Number(process.env.SYNTH_ENDPOINT_CONCURRENCY) || 32);
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
+/** A job's model, with every call it makes passing through its endpoint's gate. */
+export type JobModel = { model: LanguageModelV4; modelId: string; gate: Gate };
+
 /** The job's model: a registered version, or the environment's default model. */
-export async function jobModel(modelVersionId: string | null): Promise<{ model: LanguageModelV4; modelId: string }> {
+export async function jobModel(modelVersionId: string | null): Promise<JobModel> {
   const target = modelVersionId ? await targetForVersion(modelVersionId) : await defaultModelTarget();
-  return { model: await modelForTarget(target), modelId: target.modelId };
+  const endpointKey = target.kind === "remote" ? target.endpoint.apiUrl : `local:${target.path}`;
+  return { model: await modelForTarget(target), modelId: target.modelId, gate: gateFor(endpointKey) };
+}
+
+/** A model whose every (non-streaming) request waits for a slot at its endpoint. */
+export function gated(model: LanguageModelV4, gate: Gate): LanguageModelV4 {
+  return wrapLanguageModel({
+    model,
+    middleware: { specificationVersion: "v4", wrapGenerate: ({ doGenerate }) => gate.run(async () => doGenerate()) },
+  });
 }
 
 export async function complete(

@@ -6,6 +6,7 @@ import "server-only";
 // so a retried item replaces its rows instead of adding more. Transient model failures are retried
 // with backoff; anything else fails the item with its reason. Pausing or cancelling the job aborts
 // the requests in flight within a poll interval and hands their items back.
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -43,73 +44,109 @@ export type RunOptions = {
   signal?: AbortSignal;
 };
 
-type Claimed = { id: string; key: string; input: unknown };
+export type Claimed = { id: string; key: string; input: unknown };
+
+const CLAIM = (condition: string) => `
+  UPDATE "SynthesisItem" SET status = 'RUNNING', "lockedBy" = $2, "lockedAt" = now(),
+         attempts = attempts + 1, "updatedAt" = now()
+   WHERE id = (
+     SELECT id FROM "SynthesisItem"
+      WHERE "jobId" = $1 AND ${condition}
+      ORDER BY key
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED)
+  RETURNING id, key, input`;
+
+// Two statements, each an index range scan on (jobId, status, key): a pending item, else one whose
+// worker stopped renewing its lease.
+const CLAIM_PENDING = CLAIM(`status = 'PENDING'`);
+const CLAIM_ABANDONED = CLAIM(`status = 'RUNNING' AND "lockedAt" < now() - make_interval(secs => $3)`);
 
 async function claim(jobId: string, workerId: string, leaseMs: number): Promise<Claimed | null> {
-  const { rows } = await pool.query<Claimed>(
-    `UPDATE "SynthesisItem" SET status = 'RUNNING', "lockedBy" = $2, "lockedAt" = now(),
-            attempts = attempts + 1, "updatedAt" = now()
-      WHERE id = (
-        SELECT id FROM "SynthesisItem"
-         WHERE "jobId" = $1
-           AND (status = 'PENDING' OR (status = 'RUNNING' AND "lockedAt" < now() - make_interval(secs => $3)))
-         ORDER BY key
-         LIMIT 1
-         FOR UPDATE SKIP LOCKED)
-      RETURNING id, key, input`,
-    [jobId, workerId, leaseMs / 1000],
+  const pending = await pool.query<Claimed>(CLAIM_PENDING, [jobId, workerId]);
+  if (pending.rows[0]) return pending.rows[0];
+  const abandoned = await pool.query<Claimed>(CLAIM_ABANDONED, [jobId, workerId, leaseMs / 1000]);
+  return abandoned.rows[0] ?? null;
+}
+
+/**
+ * Record an item's result in one statement: the item becomes DONE (only if this worker still holds
+ * it), its rows are upserted by key, and rows a previous attempt wrote beyond them are removed.
+ */
+export async function finishItem(jobId: string, item: Claimed, workerId: string, result: ItemResult): Promise<boolean> {
+  const rows = result.samples.map((sample, index) => ({
+    id: randomUUID(),
+    kind: sample.kind,
+    prompt: sample.prompt,
+    chosen: sample.chosen,
+    rejected: sample.rejected ?? null,
+    label: sample.label ?? null,
+    lineage: { ...sample.lineage, jobId, itemKey: item.key },
+    dedupeKey: `synth:${jobId}:${item.key}:${index}`,
+  }));
+  const { rows: updated } = await pool.query<{ finished: string }>(
+    `WITH item AS (
+       UPDATE "SynthesisItem"
+          SET status = 'DONE', output = $3::jsonb, error = NULL, "lockedBy" = NULL, "finishedAt" = now(),
+              "updatedAt" = now(), "tokensIn" = $5, "tokensOut" = $6, "parseFailures" = "parseFailures" + $7
+        WHERE id = $1 AND "lockedBy" = $2 AND status = 'RUNNING'
+        RETURNING id
+     ), stale AS (
+       DELETE FROM "TrainingSample"
+        WHERE "synthesisItemId" = $1 AND "dedupeKey" <> ALL($8::text[]) AND EXISTS (SELECT 1 FROM item)
+     ), upserted AS (
+       INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, rejected, label, lineage, "dedupeKey",
+                                     "synthesisItemId", "createdAt", "updatedAt")
+       SELECT r.id, r.kind::"SampleKind", 'SYNTHETIC', 'NEW', r.prompt, r.chosen, r.rejected, r.label, r.lineage,
+              r."dedupeKey", $1, now(), now()
+         FROM jsonb_to_recordset($4::jsonb) AS r(id text, kind text, prompt jsonb, chosen text, rejected text,
+                                                  label boolean, lineage jsonb, "dedupeKey" text)
+        WHERE EXISTS (SELECT 1 FROM item)
+       ON CONFLICT ("dedupeKey") DO UPDATE
+          SET prompt = EXCLUDED.prompt, chosen = EXCLUDED.chosen, rejected = EXCLUDED.rejected,
+              label = EXCLUDED.label, lineage = EXCLUDED.lineage, state = 'NEW', "updatedAt" = now()
+     )
+     SELECT count(*) AS finished FROM item`,
+    [
+      item.id,
+      workerId,
+      JSON.stringify(result.output),
+      JSON.stringify(rows),
+      result.tokensIn,
+      result.tokensOut,
+      result.parseFailures,
+      rows.map((row) => row.dedupeKey),
+    ],
   );
-  return rows[0] ?? null;
+  // Zero: the lease ran out and another worker owns the item now; its result wins.
+  return Number(updated[0]?.finished ?? 0) > 0;
 }
 
-async function finish(jobId: string, item: Claimed, workerId: string, result: ItemResult): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const updated = await tx.synthesisItem.updateMany({
-      where: { id: item.id, lockedBy: workerId, status: "RUNNING" },
-      data: { status: "DONE", output: result.output, error: null, lockedBy: null, finishedAt: new Date() },
-    });
-    // The lease ran out and another worker owns the item now: its result wins.
-    if (updated.count === 0) return false;
-    await tx.trainingSample.deleteMany({ where: { dedupeKey: { startsWith: `synth:${jobId}:${item.key}:` } } });
-    if (result.samples.length > 0) {
-      await tx.trainingSample.createMany({
-        data: result.samples.map((sample, index) => ({
-          kind: sample.kind,
-          source: "SYNTHETIC",
-          prompt: sample.prompt,
-          chosen: sample.chosen,
-          rejected: sample.rejected ?? null,
-          label: sample.label ?? null,
-          lineage: { ...sample.lineage, jobId, itemKey: item.key } as Prisma.InputJsonValue,
-          dedupeKey: `synth:${jobId}:${item.key}:${index}`,
-        })),
-      });
-    }
-    await tx.synthesisJob.update({
-      where: { id: jobId },
-      data: {
-        done: { increment: 1 },
-        parseFailures: { increment: result.parseFailures },
-        tokensIn: { increment: result.tokensIn },
-        tokensOut: { increment: result.tokensOut },
-      },
-    });
-    return true;
-  });
-}
-
-async function fail(jobId: string, item: Claimed, workerId: string, error: unknown, parseFailure: boolean) {
+export async function failItem(jobId: string, item: Claimed, workerId: string, error: unknown, parseFailure: boolean) {
   const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : String(error);
-  const updated = await db.synthesisItem.updateMany({
-    where: { id: item.id, lockedBy: workerId, status: "RUNNING" },
-    data: { status: "FAILED", error: message.slice(0, 2000), lockedBy: null, finishedAt: new Date() },
-  });
-  if (updated.count > 0) {
-    await db.synthesisJob.update({
-      where: { id: jobId },
-      data: { failed: { increment: 1 }, ...(parseFailure ? { parseFailures: { increment: 1 } } : {}) },
-    });
-  }
+  await pool.query(
+    `UPDATE "SynthesisItem"
+        SET status = 'FAILED', error = $4, "lockedBy" = NULL, "finishedAt" = now(), "updatedAt" = now(),
+            "parseFailures" = "parseFailures" + $5
+      WHERE id = $1 AND "lockedBy" = $2 AND status = 'RUNNING' AND "jobId" = $3`,
+    [item.id, workerId, jobId, message.slice(0, 2000), parseFailure ? 1 : 0],
+  );
+}
+
+/** Bring the job's counters up to date from its items (one aggregate, no per-item counter row). */
+export async function refreshCounters(jobId: string): Promise<void> {
+  await pool.query(
+    `UPDATE "SynthesisJob" j
+        SET done = s.done, failed = s.failed, "parseFailures" = s.parse_failures, retries = s.retries,
+            "tokensIn" = s.tokens_in, "tokensOut" = s.tokens_out, "updatedAt" = now()
+       FROM (SELECT count(*) FILTER (WHERE status = 'DONE') AS done,
+                    count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                    COALESCE(sum("parseFailures"), 0) AS parse_failures, COALESCE(sum(retries), 0) AS retries,
+                    COALESCE(sum("tokensIn"), 0) AS tokens_in, COALESCE(sum("tokensOut"), 0) AS tokens_out
+               FROM "SynthesisItem" WHERE "jobId" = $1) s
+      WHERE j.id = $1`,
+    [jobId],
+  );
 }
 
 /** Hand an item back untouched (the job was paused or cancelled while it ran). */
@@ -120,8 +157,21 @@ async function release(item: Claimed, workerId: string) {
   });
 }
 
+/** Take one pending item by key for an outside result (a batch file); null when it is not pending. */
+export async function claimByKey(jobId: string, key: string, workerId: string): Promise<Claimed | null> {
+  const { rows } = await pool.query<Claimed>(
+    `UPDATE "SynthesisItem" SET status = 'RUNNING', "lockedBy" = $3, "lockedAt" = now(), attempts = attempts + 1,
+            "updatedAt" = now()
+      WHERE "jobId" = $1 AND key = $2 AND status = 'PENDING'
+      RETURNING id, key, input`,
+    [jobId, key, workerId],
+  );
+  return rows[0] ?? null;
+}
+
 /** Mark the job completed once no item is left to run (any worker may be the one to notice). */
-async function completeIfDone(jobId: string) {
+export async function completeIfDone(jobId: string) {
+  await refreshCounters(jobId);
   const open = await db.synthesisItem.count({ where: { jobId, status: { in: ["PENDING", "RUNNING"] } } });
   if (open === 0) {
     await db.synthesisJob.updateMany({
@@ -152,6 +202,7 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
     void (async () => {
       const job = await db.synthesisJob.findUnique({ where: { id: jobId }, select: { status: true } });
       if (job?.status !== "RUNNING") stop.abort();
+      await refreshCounters(jobId);
       if (Date.now() - lastRenewal >= leaseMs / 3 && running.size > 0) {
         lastRenewal = Date.now();
         await db.synthesisItem.updateMany({
@@ -172,7 +223,7 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
         for (let attempt = 0; ; attempt++) {
           try {
             const result = await handler(item.input, { signal: stop.signal, key: item.key });
-            if (await finish(jobId, item, options.workerId, result)) processed++;
+            if (await finishItem(jobId, item, options.workerId, result)) processed++;
             break;
           } catch (error) {
             if (stop.signal.aborted) {
@@ -180,12 +231,12 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
               break;
             }
             if (isTransient(error) && attempt + 1 < maxAttempts) {
-              await db.synthesisJob.update({ where: { id: jobId }, data: { retries: { increment: 1 } } });
+              await db.synthesisItem.update({ where: { id: item.id }, data: { retries: { increment: 1 } } });
               await sleep(backoffMs(attempt), stop.signal);
               continue;
             }
             const parseFailure = error instanceof AppError && error.code === "upstream_error:invalid_output";
-            await fail(jobId, item, options.workerId, error, parseFailure);
+            await failItem(jobId, item, options.workerId, error, parseFailure);
             break;
           }
         }

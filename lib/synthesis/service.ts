@@ -3,16 +3,30 @@ import "server-only";
 // job's items (on the worker's job queue, or in the foreground from the CLI).
 import os from "node:os";
 import type { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { enqueue } from "@/lib/jobs/queue";
 import { type InputKind, type InputSource, parseInputFile, summarizeInput } from "./inputs";
 import { createJob } from "./jobs";
-import { DEFAULT_SYNTH_SAMPLING, jobModel, type Sampling } from "./llm";
+import { DEFAULT_SYNTH_SAMPLING, gated, jobModel, type Sampling } from "./llm";
 import { PIPELINES, type PipelineName } from "./pipelines";
 import { runJob } from "./runner";
 
-const SEED_BATCH = 500;
+const SEED_BATCH = 1000;
+
+type SeedRow = { seedId: string; line: number; data: string };
+
+/** Write a batch of seeds in one statement; a seed already in this input is not stored twice. */
+async function insertSeeds(inputId: string, rows: SeedRow[]): Promise<number> {
+  const result = await pool.query(
+    `INSERT INTO "SynthesisSeed" (id, "inputId", "seedId", line, data)
+     SELECT gen_random_uuid()::text, $1, s."seedId", s.line, s.data::jsonb
+       FROM unnest($2::text[], $3::int[], $4::text[]) AS s("seedId", line, data)
+     ON CONFLICT ("inputId", "seedId") DO NOTHING`,
+    [inputId, rows.map((row) => row.seedId), rows.map((row) => row.line), rows.map((row) => row.data)],
+  );
+  return result.rowCount ?? 0;
+}
 
 /** Stream an input file into the database: good lines become seeds, bad ones are counted and reported. */
 export async function importInput(input: {
@@ -24,29 +38,22 @@ export async function importInput(input: {
   const record = await db.synthesisInput.create({
     data: { kind: input.kind, name: input.name, createdById: input.createdById ?? null },
   });
-  let batch: Prisma.SynthesisSeedCreateManyInput[] = [];
+  let batch: SeedRow[] = [];
   let kept = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    kept += (await db.synthesisSeed.createMany({ data: batch, skipDuplicates: true })).count;
+    kept += await insertSeeds(record.id, batch);
     batch = [];
   };
-  const summary = await summarizeInput(
-    parseInputFile(input.kind, input.source, { fileName: input.name }) as AsyncIterable<
-      { ok: true; lineNumber: number; value: { seedId: string } } | { ok: false; lineNumber: number; error: string }
-    >,
-    {
-      onValue: async (value, lineNumber) => {
-        batch.push({
-          inputId: record.id,
-          seedId: value.seedId,
-          line: lineNumber,
-          data: value as unknown as Prisma.InputJsonValue,
-        });
-        if (batch.length >= SEED_BATCH) await flush();
-      },
+  const results = parseInputFile(input.kind, input.source, { fileName: input.name }) as AsyncIterable<
+    { ok: true; lineNumber: number; value: { seedId: string } } | { ok: false; lineNumber: number; error: string }
+  >;
+  const summary = await summarizeInput(results, {
+    onValue: async (value, lineNumber) => {
+      batch.push({ seedId: value.seedId, line: lineNumber, data: JSON.stringify(value) });
+      if (batch.length >= SEED_BATCH) await flush();
     },
-  );
+  });
   await flush();
   return db.synthesisInput.update({
     where: { id: record.id },
@@ -98,13 +105,14 @@ export async function startSynthesis(options: StartOptions) {
 /** Run a job's items with this process's share of the concurrency. */
 export async function executeJob(
   jobId: string,
-  options: { concurrency?: number; workerId?: string; signal?: AbortSignal } = {},
+  options: { concurrency?: number; workerId?: string; leaseMs?: number; signal?: AbortSignal } = {},
 ) {
   const job = await db.synthesisJob.findUnique({ where: { id: jobId } });
   if (!job) throw new AppError("not_found:job", "That job does not exist.");
   const pipeline = PIPELINES[job.pipeline as PipelineName];
   if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${job.pipeline}".`);
-  const { model, modelId } = await jobModel(job.modelVersionId);
+  const { model: ungated, modelId, gate } = await jobModel(job.modelVersionId);
+  const model = gated(ungated, gate);
   const sampling = { ...DEFAULT_SYNTH_SAMPLING, ...((job.params as { sampling?: Partial<Sampling> }).sampling ?? {}) };
   return runJob(
     jobId,
@@ -113,6 +121,7 @@ export async function executeJob(
     {
       workerId: options.workerId ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
       concurrency: options.concurrency ?? (Number(process.env.SYNTH_CONCURRENCY) || 32),
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );

@@ -7,11 +7,12 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { assertCharacters, synthCharacter } from "../characters";
-import { complete, structured } from "../llm";
+import { complete } from "../llm";
 import { sample, seededRandom } from "../random";
 import { seedsOf } from "../seeds";
 import { GENERATE_TEMPLATE, REWRITE_TEMPLATE, templateRef } from "../templates";
-import type { Pipeline, PipelineContext } from "./types";
+import { runSingleCall } from "./single-call";
+import type { Pipeline, PipelineContext, SingleCall } from "./types";
 
 type Turn = { role: "user" | "assistant"; content: string };
 type Seed = { system?: string; turns: Turn[]; hasReferences: boolean };
@@ -51,7 +52,12 @@ function row(system: string, dialogue: Turn[], lineage: Record<string, unknown>)
   };
 }
 
-function lineageOf(context: PipelineContext, input: ItemInput, versionId: string, template: string) {
+function lineageOf(
+  context: Pick<PipelineContext, "key" | "modelId" | "sampling">,
+  input: ItemInput,
+  versionId: string,
+  template: string,
+) {
   return {
     pipeline: context.key.split(":")[0],
     template,
@@ -99,10 +105,45 @@ export const generatePipeline: Pipeline<typeof params> = {
     }
     return {
       output: { turns: dialogue.length },
-      samples: [row(character.system, dialogue, lineageOf(context, input, character.versionId, this.template))],
+      samples: [
+        row(character.system, dialogue, lineageOf(context, input, character.versionId, templateRef(GENERATE_TEMPLATE))),
+      ],
       tokensIn,
       tokensOut,
       parseFailures: 0,
+    };
+  },
+};
+
+const rewriteCall: SingleCall = {
+  async request(raw) {
+    const input = raw as ItemInput;
+    const character = await synthCharacter(input.characterId);
+    const references = input.turns.filter((turn) => turn.role === "assistant").length;
+    return {
+      system: REWRITE_TEMPLATE.system,
+      prompt:
+        `Character:\n${character.system}\n\nDialogue (JSON):\n${JSON.stringify(input.turns)}\n\n` +
+        `Rewrite the ${references} assistant answer(s) as ${character.name} would say them.`,
+      schema: z.object({ answers: z.array(z.string().min(1)).length(references) }),
+      schemaName: "rewritten_answers",
+    };
+  },
+  async accept(raw, answer, context) {
+    const input = raw as ItemInput;
+    const character = await synthCharacter(input.characterId);
+    const { answers } = answer as { answers: string[] };
+    let next = 0;
+    const dialogue = input.turns.map((turn) =>
+      turn.role === "user" ? turn : { role: "assistant" as const, content: answers[next++] ?? "" },
+    );
+    // A seed may end on a user turn (no reference): the row ends at the last answer.
+    while (dialogue.at(-1)?.role === "user") dialogue.pop();
+    return {
+      output: { turns: dialogue.length },
+      samples: [
+        row(character.system, dialogue, lineageOf(context, input, character.versionId, templateRef(REWRITE_TEMPLATE))),
+      ],
     };
   },
 };
@@ -112,42 +153,8 @@ export const rewritePipeline: Pipeline<typeof params> = {
   template: templateRef(REWRITE_TEMPLATE),
   description: "seed dialogue with reference answers → answers rewritten in character (OpenCharacter-R)",
   params,
+  singleCall: rewriteCall,
   plan: (input) => plan("rewrite", input, true),
-  async preview(raw) {
-    const input = raw as ItemInput;
-    const character = await synthCharacter(input.characterId);
-    const references = input.turns.filter((turn) => turn.role === "assistant").length;
-    return {
-      system: REWRITE_TEMPLATE.system,
-      prompt:
-        `Character:\n${character.system}\n\nDialogue (JSON):\n${JSON.stringify(input.turns)}\n\n` +
-        `Rewrite the ${references} assistant answer(s) as ${character.name} would say them.`,
-    };
-  },
-  async handle(raw, context) {
-    const input = raw as ItemInput;
-    const references = input.turns.filter((turn) => turn.role === "assistant");
-    const schema = z.object({ answers: z.array(z.string().min(1)).length(references.length) });
-    const [character, request] = await Promise.all([synthCharacter(input.characterId), this.preview(input)]);
-    const answer = await structured(context.model, {
-      schema,
-      schemaName: "rewritten_answers",
-      ...request,
-      sampling: context.sampling,
-      signal: context.signal,
-    });
-    let next = 0;
-    const dialogue = input.turns.map((turn) =>
-      turn.role === "user" ? turn : { role: "assistant" as const, content: answer.object.answers[next++] ?? "" },
-    );
-    // A seed may end on a user turn (no reference): the row ends at the last answer.
-    while (dialogue.at(-1)?.role === "user") dialogue.pop();
-    return {
-      output: { turns: dialogue.length },
-      samples: [row(character.system, dialogue, lineageOf(context, input, character.versionId, this.template))],
-      tokensIn: answer.tokensIn,
-      tokensOut: answer.tokensOut,
-      parseFailures: answer.parseFailures,
-    };
-  },
+  preview: (input) => rewriteCall.request(input),
+  handle: (input, context) => runSingleCall(rewriteCall, input, context),
 };

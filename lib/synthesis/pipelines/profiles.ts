@@ -3,59 +3,49 @@ import "server-only";
 // started the job, with its provenance; a character whose name another synthetic character already
 // has is flagged as a near-duplicate (kept, for the reviewer to decide).
 import { z } from "zod";
-import { generatedProfileSchema, PERSONA_TEMPLATE } from "@/lib/characters/persona";
+import { type GeneratedProfile, generatedProfileSchema, PERSONA_TEMPLATE } from "@/lib/characters/persona";
 import { createCharacter } from "@/lib/characters/queries";
 import { emptyProfile } from "@/lib/characters/schema";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { structured } from "../llm";
 import { uuidFrom } from "../random";
 import { seedsOf } from "../seeds";
 import { templateRef } from "../templates";
-import type { Pipeline } from "./types";
+import { runSingleCall } from "./single-call";
+import type { Pipeline, SingleCall } from "./types";
 
 const params = z.object({ inputId: z.string().min(1), limit: z.number().int().min(1).optional() });
 
-export const profilesPipeline: Pipeline<typeof params> = {
-  name: "profiles",
-  template: templateRef(PERSONA_TEMPLATE),
-  description: "persona → character profile (OpenCharacter), saved as synthetic characters",
-  params,
-  async *plan({ inputId, limit }) {
-    for await (const seed of seedsOf<{ text: string }>(inputId, "personas", limit)) {
-      yield { key: `profiles:${seed.seedId}`, input: { seedId: seed.seedId, persona: seed.data.text } };
-    }
-  },
-  async preview(input) {
-    const { persona } = input as { persona: string };
-    return { system: PERSONA_TEMPLATE.system, prompt: PERSONA_TEMPLATE.user(persona) };
-  },
-  async handle(input, context) {
-    const { seedId, persona } = input as { seedId: string; persona: string };
-    if (!context.createdById) throw new AppError("bad_request:owner", "A profiles job needs the admin who started it.");
-    const answer = await structured(context.model, {
-      schema: generatedProfileSchema,
-      schemaName: "character_profile",
+type Input = { seedId: string; persona: string };
+
+const singleCall: SingleCall = {
+  async request(input) {
+    const { persona } = input as Input;
+    return {
       system: PERSONA_TEMPLATE.system,
       prompt: PERSONA_TEMPLATE.user(persona),
-      sampling: context.sampling,
-      signal: context.signal,
-    });
-    const { tags, ...fields } = answer.object;
+      schema: generatedProfileSchema,
+      schemaName: "character_profile",
+    };
+  },
+  async accept(input, answer, context) {
+    const { seedId, persona } = input as Input;
+    if (!context.createdById) throw new AppError("bad_request:owner", "A profiles job needs the admin who started it.");
+    const { tags, ...fields } = answer as GeneratedProfile;
     const id = uuidFrom(`${context.jobId}:${context.key}`);
-    const normalized = fields.name.trim().toLowerCase();
     const [existing, duplicate] = await Promise.all([
       db.character.findUnique({ where: { id }, select: { id: true } }),
       db.character.findFirst({
         where: {
           origin: "SYNTHETIC",
           deletedAt: null,
-          name: { equals: normalized, mode: "insensitive" },
+          name: { equals: fields.name.trim(), mode: "insensitive" },
           id: { not: id },
         },
         select: { id: true },
       }),
     ]);
+    // A retried item finds the character it already made.
     if (!existing) {
       await createCharacter({
         id,
@@ -74,12 +64,21 @@ export const profilesPipeline: Pipeline<typeof params> = {
         },
       });
     }
-    return {
-      output: { characterId: id, name: fields.name, nearDuplicateOf: duplicate?.id ?? null },
-      samples: [],
-      tokensIn: answer.tokensIn,
-      tokensOut: answer.tokensOut,
-      parseFailures: answer.parseFailures,
-    };
+    return { output: { characterId: id, name: fields.name, nearDuplicateOf: duplicate?.id ?? null }, samples: [] };
   },
+};
+
+export const profilesPipeline: Pipeline<typeof params> = {
+  name: "profiles",
+  template: templateRef(PERSONA_TEMPLATE),
+  description: "persona → character profile (OpenCharacter), saved as synthetic characters",
+  params,
+  singleCall,
+  async *plan({ inputId, limit }) {
+    for await (const seed of seedsOf<{ text: string }>(inputId, "personas", limit)) {
+      yield { key: `profiles:${seed.seedId}`, input: { seedId: seed.seedId, persona: seed.data.text } };
+    }
+  },
+  preview: (input) => singleCall.request(input),
+  handle: (input, context) => runSingleCall(singleCall, input, context),
 };

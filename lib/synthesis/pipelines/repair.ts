@@ -6,9 +6,11 @@ import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { conversationTree, replyLineage } from "@/lib/feedback/lineage";
-import { structured } from "../llm";
 import { REPAIR_TEMPLATE, templateRef } from "../templates";
-import type { Pipeline } from "./types";
+import { runSingleCall } from "./single-call";
+import type { Pipeline, SingleCall } from "./types";
+
+type Input = { repairSeedId: string; feedbackEventId: string };
 
 const params = z.object({ limit: z.number().int().min(1).optional() });
 
@@ -19,7 +21,7 @@ const repairSchema = z.object({
 
 /** The disliked reply, the conversation it answered, and the repair request for it. */
 async function prepare(raw: unknown) {
-  const { feedbackEventId } = raw as { feedbackEventId: string };
+  const { feedbackEventId } = raw as Input;
   const event = await db.feedbackEvent.findUnique({ where: { id: feedbackEventId } });
   const message = event ? await db.message.findUnique({ where: { id: event.messageId } }) : null;
   if (!event || !message) throw new AppError("not_found:message", "The disliked reply no longer exists.");
@@ -31,15 +33,44 @@ async function prepare(raw: unknown) {
       `Character:\n${system?.content ?? ""}\n\nConversation (JSON):\n${JSON.stringify(conversation)}\n\n` +
       `Disliked reply:\n${message.content}\n\nThe user's reasons: ${event.reasons.join(", ") || "none given"}` +
       `${event.comment ? `\nTheir comment: ${event.comment}` : ""}`,
+    schema: repairSchema,
+    schemaName: "reply_repair",
   };
   return { request, message, lineage };
 }
+
+const singleCall: SingleCall = {
+  request: async (raw) => (await prepare(raw)).request,
+  async accept(raw, answer, context) {
+    const { repairSeedId, feedbackEventId } = raw as Input;
+    const { message, lineage } = await prepare(raw);
+    const { critique, rewrite } = answer as z.infer<typeof repairSchema>;
+    await db.repairSeed.update({ where: { id: repairSeedId }, data: { consumedAt: new Date() } });
+    const rowLineage = {
+      pipeline: "repair",
+      template: templateRef(REPAIR_TEMPLATE),
+      modelId: context.modelId,
+      sampling: context.sampling,
+      feedbackEventId,
+      original: { messageId: message.id, modelId: lineage.modelId, characterVersionId: lineage.characterVersionId },
+      critique,
+    };
+    return {
+      output: { critique },
+      samples: [
+        { kind: "PREFERENCE", prompt: lineage.prompt, chosen: rewrite, rejected: message.content, lineage: rowLineage },
+        { kind: "SFT", prompt: lineage.prompt, chosen: rewrite, lineage: rowLineage },
+      ],
+    };
+  },
+};
 
 export const repairPipeline: Pipeline<typeof params> = {
   name: "repair",
   template: templateRef(REPAIR_TEMPLATE),
   description: "disliked replies → critique + in-character rewrite (rewrite ≻ original)",
   params,
+  singleCall,
   async *plan({ limit }) {
     const seeds = await db.repairSeed.findMany({
       where: { consumedAt: null },
@@ -50,44 +81,6 @@ export const repairPipeline: Pipeline<typeof params> = {
       yield { key: `repair:${seed.id}`, input: { repairSeedId: seed.id, feedbackEventId: seed.feedbackEventId } };
     }
   },
-  async preview(raw) {
-    return (await prepare(raw)).request;
-  },
-  async handle(raw, context) {
-    const { repairSeedId, feedbackEventId } = raw as { repairSeedId: string; feedbackEventId: string };
-    const { request, message, lineage } = await prepare(raw);
-    const answer = await structured(context.model, {
-      schema: repairSchema,
-      schemaName: "reply_repair",
-      ...request,
-      sampling: context.sampling,
-      signal: context.signal,
-    });
-    await db.repairSeed.update({ where: { id: repairSeedId }, data: { consumedAt: new Date() } });
-    const rowLineage = {
-      pipeline: "repair",
-      template: templateRef(REPAIR_TEMPLATE),
-      modelId: context.modelId,
-      sampling: context.sampling,
-      feedbackEventId,
-      original: { messageId: message.id, modelId: lineage.modelId, characterVersionId: lineage.characterVersionId },
-      critique: answer.object.critique,
-    };
-    return {
-      output: { critique: answer.object.critique },
-      samples: [
-        {
-          kind: "PREFERENCE",
-          prompt: lineage.prompt,
-          chosen: answer.object.rewrite,
-          rejected: message.content,
-          lineage: rowLineage,
-        },
-        { kind: "SFT", prompt: lineage.prompt, chosen: answer.object.rewrite, lineage: rowLineage },
-      ],
-      tokensIn: answer.tokensIn,
-      tokensOut: answer.tokensOut,
-      parseFailures: answer.parseFailures,
-    };
-  },
+  preview: (input) => singleCall.request(input),
+  handle: (input, context) => runSingleCall(singleCall, input, context),
 };

@@ -14,6 +14,19 @@ export type PipelineContext = {
   key: string;
 };
 
+/** The one structured request an item of a single-call pipeline makes (also what batch files carry). */
+export type StructuredRequest = { system: string; prompt: string; schema: z.ZodType; schemaName: string };
+
+export type SingleCall = {
+  request(input: unknown): Promise<StructuredRequest>;
+  /** Turn the validated answer into the item's output and rows. */
+  accept(
+    input: unknown,
+    answer: unknown,
+    context: Pick<PipelineContext, "jobId" | "key" | "createdById" | "modelId" | "sampling">,
+  ): Promise<Pick<ItemResult, "output" | "samples">>;
+};
+
 export type Pipeline<S extends z.ZodType = z.ZodType> = {
   name: string;
   /** id@version of the main template, stored on the job. */
@@ -24,4 +37,6 @@ export type Pipeline<S extends z.ZodType = z.ZodType> = {
   handle(input: unknown, context: PipelineContext): Promise<ItemResult>;
   /** The first prompt an item sends, rendered without calling the model (the start form's preview). */
   preview(input: unknown): Promise<{ system: string; prompt: string }>;
+  /** Present when an item is exactly one structured call: such jobs can also run as batch files. */
+  singleCall?: SingleCall;
 };

@@ -1,0 +1,165 @@
+import "server-only";
+// Beyond one machine: a job's pending requests as OpenAI Batch / `vllm run-batch` input files
+// (custom_id = the item key), sharded for K GPU nodes, and their result files read back. Reading
+// results is idempotent — an item already done is left alone, so importing a file twice changes
+// nothing — and a failed request or an answer that does not fit the schema fails its item with the
+// reason. Only pipelines whose items are a single structured call can go this way; the others make
+// several dependent calls per item and run online.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { DEFAULT_SYNTH_SAMPLING, type Sampling } from "./llm";
+import { PIPELINES, type PipelineName } from "./pipelines";
+import type { SingleCall } from "./pipelines/types";
+import { claimByKey, completeIfDone, failItem, finishItem } from "./runner";
+
+const PAGE = 500;
+
+async function batchJob(jobId: string) {
+  const job = await db.synthesisJob.findUnique({ where: { id: jobId } });
+  if (!job) throw new AppError("not_found:job", "That job does not exist.");
+  const pipeline = PIPELINES[job.pipeline as PipelineName];
+  if (!pipeline?.singleCall) {
+    throw new AppError(
+      "bad_request:not_batchable",
+      `${job.pipeline} items make several dependent calls; run the job online (batch files suit profiles, rewrite and repair).`,
+    );
+  }
+  const sampling = { ...DEFAULT_SYNTH_SAMPLING, ...((job.params as { sampling?: Partial<Sampling> }).sampling ?? {}) };
+  return { job, call: pipeline.singleCall as SingleCall, sampling };
+}
+
+/** Which of K shards an item goes to: stable for a key, whatever K files are written when. */
+export function shardOf(key: string, shards: number): number {
+  return createHash("sha256").update(key).digest().readUInt32BE(0) % shards;
+}
+
+/** One request line per pending item, in the OpenAI Batch format `vllm run-batch` reads. */
+export async function* exportBatch(jobId: string, modelId: string): AsyncGenerator<{ key: string; line: string }> {
+  const { call, sampling } = await batchJob(jobId);
+  let after = "";
+  for (;;) {
+    const items = await db.synthesisItem.findMany({
+      where: { jobId, status: "PENDING", key: { gt: after } },
+      orderBy: { key: "asc" },
+      take: PAGE,
+      select: { key: true, input: true },
+    });
+    for (const item of items) {
+      const request = await call.request(item.input);
+      const body = {
+        model: modelId,
+        messages: [
+          { role: "system", content: request.system },
+          { role: "user", content: request.prompt },
+        ],
+        temperature: sampling.temperature,
+        top_p: sampling.topP,
+        max_tokens: sampling.maxOutputTokens,
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: request.schemaName, schema: z.toJSONSchema(request.schema), strict: true },
+        },
+      };
+      yield {
+        key: item.key,
+        line: JSON.stringify({ custom_id: item.key, method: "POST", url: "/v1/chat/completions", body }),
+      };
+    }
+    if (items.length < PAGE) return;
+    after = items.at(-1)?.key ?? after;
+  }
+}
+
+const resultLineSchema = z.object({
+  custom_id: z.string(),
+  response: z
+    .object({
+      status_code: z.number().int(),
+      body: z.unknown(),
+    })
+    .nullish(),
+  error: z.unknown().nullish(),
+});
+
+const completionSchema = z.object({
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().optional(),
+});
+
+export type BatchImportSummary = { done: number; failed: number; skipped: number; unknown: number; invalid: number };
+
+/** Read result lines (`{id, custom_id, response: {status_code, body}, error}`) into the job. */
+export async function importBatch(jobId: string, lines: AsyncIterable<string>): Promise<BatchImportSummary> {
+  const { job, call, sampling } = await batchJob(jobId);
+  const summary: BatchImportSummary = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
+  const workerId = `batch-import:${process.pid}`;
+  for await (const text of lines) {
+    if (!text.trim()) continue;
+    let parsed: z.infer<typeof resultLineSchema>;
+    try {
+      parsed = resultLineSchema.parse(JSON.parse(text));
+    } catch {
+      summary.invalid++;
+      continue;
+    }
+    const exists = await db.synthesisItem.findUnique({
+      where: { jobId_key: { jobId, key: parsed.custom_id } },
+      select: { id: true },
+    });
+    if (!exists) {
+      summary.unknown++;
+      continue;
+    }
+    const item = await claimByKey(jobId, parsed.custom_id, workerId);
+    if (!item) {
+      summary.skipped++;
+      continue;
+    }
+    const response = parsed.response;
+    if (parsed.error || !response || response.status_code !== 200) {
+      const reason = parsed.error
+        ? `batch error: ${JSON.stringify(parsed.error).slice(0, 500)}`
+        : `the model server answered HTTP ${response?.status_code ?? "?"}`;
+      await failItem(jobId, item, workerId, new Error(reason), false);
+      summary.failed++;
+      continue;
+    }
+    const completion = completionSchema.safeParse(response.body);
+    const request = await call.request(item.input);
+    const content = completion.success ? completion.data.choices[0]?.message.content : null;
+    let answer: unknown;
+    try {
+      answer = request.schema.parse(JSON.parse(content ?? ""));
+    } catch {
+      await failItem(
+        jobId,
+        item,
+        workerId,
+        new AppError("upstream_error:invalid_output", "The answer in the result file does not match the schema."),
+        true,
+      );
+      summary.failed++;
+      continue;
+    }
+    const accepted = await call.accept(item.input, answer, {
+      jobId,
+      key: item.key,
+      createdById: job.createdById,
+      modelId: (response.body as { model?: string }).model ?? "batch",
+      sampling,
+    });
+    const usage = completion.success ? completion.data.usage : undefined;
+    await finishItem(jobId, item, workerId, {
+      ...accepted,
+      tokensIn: usage?.prompt_tokens ?? 0,
+      tokensOut: usage?.completion_tokens ?? 0,
+      parseFailures: 0,
+    });
+    summary.done++;
+  }
+  await db.synthesisJob.updateMany({ where: { id: jobId, status: "QUEUED" }, data: { status: "RUNNING" } });
+  await completeIfDone(jobId);
+  return summary;
+}
