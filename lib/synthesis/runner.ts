@@ -214,36 +214,52 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
   }, pollMs);
 
   let processed = 0;
-  const slot = async () => {
-    while (!stop.signal.aborted) {
-      const item = await claim(jobId, options.workerId, leaseMs);
-      if (!item) return;
-      running.add(item.id);
+  /** Run one item to a result or a failure (with retries); null when the job stopped under it. */
+  const attempt = async (item: Claimed): Promise<(() => Promise<void>) | null> => {
+    for (let tries = 0; ; tries++) {
       try {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const result = await handler(item.input, { signal: stop.signal, key: item.key });
-            if (await finishItem(jobId, item, options.workerId, result)) processed++;
-            break;
-          } catch (error) {
-            if (stop.signal.aborted) {
-              await release(item, options.workerId);
-              break;
-            }
-            if (isTransient(error) && attempt + 1 < maxAttempts) {
-              await db.synthesisItem.update({ where: { id: item.id }, data: { retries: { increment: 1 } } });
-              await sleep(backoffMs(attempt), stop.signal);
-              continue;
-            }
-            const parseFailure = error instanceof AppError && error.code === "upstream_error:invalid_output";
-            await failItem(jobId, item, options.workerId, error, parseFailure);
-            break;
-          }
+        const result = await handler(item.input, { signal: stop.signal, key: item.key });
+        return async () => {
+          if (await finishItem(jobId, item, options.workerId, result)) processed++;
+        };
+      } catch (error) {
+        if (stop.signal.aborted) return null;
+        if (isTransient(error) && tries + 1 < maxAttempts) {
+          await db.synthesisItem.update({ where: { id: item.id }, data: { retries: { increment: 1 } } });
+          await sleep(backoffMs(tries), stop.signal);
+          continue;
         }
-      } finally {
-        running.delete(item.id);
+        const parseFailure = error instanceof AppError && error.code === "upstream_error:invalid_output";
+        return () => failItem(jobId, item, options.workerId, error, parseFailure);
       }
     }
+  };
+
+  // Each slot claims its next item while the model works on the current one, and writes a result
+  // while the next request is already out: the database's round trips stay off the model's path.
+  const slot = async () => {
+    let next = claim(jobId, options.workerId, leaseMs);
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const item = await next;
+      if (!item) break;
+      if (stop.signal.aborted) {
+        await release(item, options.workerId);
+        break;
+      }
+      next = claim(jobId, options.workerId, leaseMs);
+      running.add(item.id);
+      const record = await attempt(item);
+      const previous = writing;
+      writing = (async () => {
+        await previous;
+        if (record) await record();
+        else await release(item, options.workerId);
+      })().finally(() => running.delete(item.id));
+      // Awaited by the next write or at the end; marked handled so a failure cannot crash the process first.
+      writing.catch(() => {});
+    }
+    await writing;
   };
   try {
     await Promise.all(Array.from({ length: options.concurrency }, slot));
