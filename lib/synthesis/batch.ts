@@ -122,7 +122,7 @@ export async function importBatch(jobId: string, lines: AsyncIterable<string>): 
       const reason = parsed.error
         ? `batch error: ${JSON.stringify(parsed.error).slice(0, 500)}`
         : `the model server answered HTTP ${response?.status_code ?? "?"}`;
-      await failItem(jobId, item, workerId, new Error(reason), false);
+      await failItem(jobId, item, workerId, new Error(reason), 0);
       summary.failed++;
       continue;
     }
@@ -138,7 +138,7 @@ export async function importBatch(jobId: string, lines: AsyncIterable<string>): 
         item,
         workerId,
         new AppError("upstream_error:invalid_output", "The answer in the result file does not match the schema."),
-        true,
+        1,
       );
       summary.failed++;
       continue;

@@ -4,6 +4,7 @@ import "server-only";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { generateText, wrapLanguageModel } from "ai";
 import type { z } from "zod";
+import { isAppError } from "@/lib/errors";
 import { toUpstreamError } from "@/lib/llm/errors";
 import { defaultModelTarget, modelForTarget } from "@/lib/llm/provider";
 import { generateStructured } from "@/lib/llm/structured";
@@ -14,6 +15,9 @@ export type Sampling = { temperature: number; topP: number; maxOutputTokens: num
 export const DEFAULT_SYNTH_SAMPLING: Sampling = { temperature: 0.8, topP: 0.95, maxOutputTokens: 1024 };
 
 export type Usage = { tokensIn: number; tokensOut: number };
+
+/** Extra attempts after an answer that does not parse. */
+export const STRUCTURED_RETRIES = 3;
 
 /**
  * Requests in flight per endpoint, shared by every job and runner in this process, so two jobs on
@@ -106,11 +110,17 @@ export async function structured<S extends z.ZodType>(
     schemaName: call.schemaName,
     system: call.system,
     prompt: call.prompt,
-    retries: 3,
+    retries: STRUCTURED_RETRIES,
     temperature: call.sampling.temperature,
     maxOutputTokens: call.sampling.maxOutputTokens,
     ...(call.sampling.seed !== undefined ? { seed: call.sampling.seed } : {}),
     abortSignal: call.signal,
+  }).catch((error: unknown) => {
+    // Every one of the answers failed to parse: the runner counts them all.
+    if (isAppError(error) && error.code === "upstream_error:invalid_output") {
+      throw Object.assign(error, { parseAttempts: STRUCTURED_RETRIES + 1 });
+    }
+    throw error;
   });
   return {
     object: result.object,

@@ -156,6 +156,65 @@ describe("pipelines against the simulator", () => {
     expect(pairs[0]?.rejected).toBeTruthy();
   });
 
+  it("retries an answer that does not parse, and records the item as failed when it never does", async () => {
+    const input = await importInput({ kind: "personas", ...file("personas.txt"), createdById: adminId });
+    const run = async () => {
+      const job = await startSynthesis({
+        pipeline: "profiles",
+        params: { inputId: input.id, limit: 1 },
+        createdById: adminId,
+        enqueue: false,
+      });
+      return runToEnd(job.id);
+    };
+    try {
+      // The first answer and the first correction are broken; the second correction parses.
+      sim.setScript([
+        { match: "Persona:", reply: "this is not JSON", times: 1 },
+        { match: "Reply again", reply: "{ still broken", times: 1 },
+      ]);
+      expect(await run()).toMatchObject({ done: 1, failed: 0, parseFailures: 2 });
+      // Nothing ever parses: 1 answer + 3 corrections, then the item fails with the reason.
+      sim.setScript([{ match: "/Persona:|Reply again/", reply: "{ broken" }]);
+      const failedJob = await run();
+      expect(failedJob).toMatchObject({ done: 0, failed: 1, parseFailures: 4 });
+      const failed = await db.synthesisItem.findFirstOrThrow({ where: { jobId: failedJob.id, status: "FAILED" } });
+      expect(failed.error).toMatch(/did not match the expected format after 4 attempt/);
+    } finally {
+      sim.setScript([]);
+    }
+  });
+
+  it("repair: a thumbs-down reply becomes rewrite ≻ original and an SFT row", async () => {
+    const { rateMessage } = await import("@/lib/feedback/record");
+    const { setTrainingConsent } = await import("@/lib/users/queries");
+    const { startConversation } = await import("@/lib/chat/queries");
+    const { generateReply } = await import("@/lib/chat/stream");
+    await setTrainingConsent(adminId, true);
+    const actor = { id: adminId, role: "ADMIN" as const };
+    const { id } = await startConversation(actor, characterIds[0] ?? "");
+    let replyId = "";
+    for await (const event of generateReply(
+      adminId,
+      id,
+      { kind: "send", content: "Tell me about the sea.", clientRequestId: crypto.randomUUID() },
+      new AbortController().signal,
+    )) {
+      if (event.type === "done") replyId = event.message.id;
+    }
+    await rateMessage(actor, id, { messageId: replyId, value: -1, reasons: ["too_long"], comment: "Rambles." });
+    const job = await startSynthesis({ pipeline: "repair", params: {}, enqueue: false });
+    expect(job.total).toBeGreaterThanOrEqual(1);
+    expect(await runToEnd(job.id)).toMatchObject({ failed: 0 });
+    const original = await db.message.findUniqueOrThrow({ where: { id: replyId } });
+    const rows = (await samplesOf(job.id)).filter(
+      (row) => (row.lineage as { original?: { messageId?: string } }).original?.messageId === replyId,
+    );
+    expect(rows.map((row) => row.kind).sort()).toEqual(["PREFERENCE", "SFT"]);
+    expect(rows.find((row) => row.kind === "PREFERENCE")).toMatchObject({ rejected: original.content });
+    expect(await db.repairSeed.count({ where: { messageId: replyId, consumedAt: null } })).toBe(0);
+  });
+
   it("never sends the legacy guided_* fields for structured output", async () => {
     const structured = sim.requests.filter(
       (request) => request.path === "/v1/chat/completions" && JSON.stringify(request.body).includes("response_format"),

@@ -122,14 +122,14 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
   return Number(updated[0]?.finished ?? 0) > 0;
 }
 
-export async function failItem(jobId: string, item: Claimed, workerId: string, error: unknown, parseFailure: boolean) {
+export async function failItem(jobId: string, item: Claimed, workerId: string, error: unknown, parseFailures: number) {
   const message = error instanceof AppError ? error.message : error instanceof Error ? error.message : String(error);
   await pool.query(
     `UPDATE "SynthesisItem"
         SET status = 'FAILED', error = $4, "lockedBy" = NULL, "finishedAt" = now(), "updatedAt" = now(),
             "parseFailures" = "parseFailures" + $5
       WHERE id = $1 AND "lockedBy" = $2 AND status = 'RUNNING' AND "jobId" = $3`,
-    [item.id, workerId, jobId, message.slice(0, 2000), parseFailure ? 1 : 0],
+    [item.id, workerId, jobId, message.slice(0, 2000), parseFailures],
   );
 }
 
@@ -216,9 +216,22 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
   let processed = 0;
   /** Run one item to a result or a failure (with retries); null when the job stopped under it. */
   const attempt = async (item: Claimed): Promise<(() => Promise<void>) | null> => {
+    // A signal per item: the model calls hang listeners on it, and they go away with the item
+    // instead of piling up on the job-wide one.
+    const itemAbort = new AbortController();
+    const forward = () => itemAbort.abort();
+    stop.signal.addEventListener("abort", forward, { once: true });
+    try {
+      return await attemptWith(item, itemAbort.signal);
+    } finally {
+      stop.signal.removeEventListener("abort", forward);
+    }
+  };
+
+  const attemptWith = async (item: Claimed, signal: AbortSignal): Promise<(() => Promise<void>) | null> => {
     for (let tries = 0; ; tries++) {
       try {
-        const result = await handler(item.input, { signal: stop.signal, key: item.key });
+        const result = await handler(item.input, { signal, key: item.key });
         return async () => {
           if (await finishItem(jobId, item, options.workerId, result)) processed++;
         };
@@ -226,11 +239,14 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
         if (stop.signal.aborted) return null;
         if (isTransient(error) && tries + 1 < maxAttempts) {
           await db.synthesisItem.update({ where: { id: item.id }, data: { retries: { increment: 1 } } });
-          await sleep(backoffMs(tries), stop.signal);
+          await sleep(backoffMs(tries), signal);
           continue;
         }
-        const parseFailure = error instanceof AppError && error.code === "upstream_error:invalid_output";
-        return () => failItem(jobId, item, options.workerId, error, parseFailure);
+        const parseFailures =
+          error instanceof AppError && error.code === "upstream_error:invalid_output"
+            ? ((error as { parseAttempts?: number }).parseAttempts ?? 1)
+            : 0;
+        return () => failItem(jobId, item, options.workerId, error, parseFailures);
       }
     }
   };
