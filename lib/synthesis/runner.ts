@@ -7,6 +7,7 @@ import "server-only";
 // with backoff; anything else fails the item with its reason. Pausing or cancelling the job aborts
 // the requests in flight within a poll interval and hands their items back.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Prisma } from "@/generated/prisma/client";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -194,6 +195,8 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
   await db.synthesisJob.updateMany({ where: { id: jobId, startedAt: null }, data: { startedAt: new Date() } });
 
   const stop = new AbortController();
+  // Each slot's current item listens on it: that is `concurrency` listeners, by design.
+  setMaxListeners(options.concurrency + 10, stop.signal);
   options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
   const running = new Set<string>();
   // Watch for pause/cancel, and renew the leases of the items in flight.
