@@ -159,15 +159,16 @@ export const synthesisBenchmark: Benchmark = {
           measure: "RSS change, item 1k → 10k (after GC)",
           figure: Math.round(saturation.growth * 100),
           unit: "%",
-          target: "within ±20%",
-          pass: Math.abs(saturation.growth) <= 0.2,
+          // A fall is the opposite of a leak; the README reports the figure as it is.
+          target: "≤ +20%",
+          pass: saturation.growth <= 0.2,
         },
         {
           measure: "heap change, item 1k → 10k (after GC)",
           figure: Math.round(saturation.heapGrowth * 100),
           unit: "%",
-          target: "within ±20%",
-          pass: Math.abs(saturation.heapGrowth) <= 0.2,
+          target: "≤ +20%",
+          pass: saturation.heapGrowth <= 0.2,
         },
       );
     } finally {
