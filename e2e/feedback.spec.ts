@@ -189,7 +189,8 @@ test.describe("feedback", () => {
       .waitFor();
     const startResponse = await page.request.post("/api/arena", { data: { characterId } });
     expect(startResponse.status()).toBe(201);
-    await page.goto(`/arena/${(await startResponse.json()).id}`);
+    const arenaId = (await startResponse.json()).id as string;
+    await page.goto(`/arena/${arenaId}`);
     await page.getByTestId("arena-composer").fill("Which of you is better?");
     await page.getByTestId("arena-composer").press("Enter");
     for (const side of ["A", "B"]) {
@@ -197,9 +198,12 @@ test.describe("feedback", () => {
         timeout: 15_000,
       });
     }
-    // Blind: no model id anywhere on the page before the vote.
-    const before = await page.content();
+    // Blind: no model name on the page or in the arena API before the vote, and the chat API
+    // (which would show model ids) refuses arena chats.
+    const before = `${await page.content()}${await (await page.request.get(`/api/arena/${arenaId}`)).text()}`;
     for (const name of names) expect(before).not.toContain(name);
+    expect(before).not.toContain("troupe-sim/");
+    expect((await page.request.get(`/api/chat/${arenaId}`)).status()).toBe(400);
     await page.getByTestId("vote-A").click();
     await expect(page.getByTestId("round-result")).toContainText("your vote: a");
     const revealed = await page.getByTestId("round-result").innerText();

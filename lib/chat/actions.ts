@@ -7,6 +7,7 @@ import { parseWith } from "@/lib/http";
 import {
   changeConversationSettings,
   deleteConversation,
+  getOwnChat,
   getOwnConversation,
   savePersona,
   startConversation,
@@ -29,7 +30,7 @@ export async function updateChatSettingsAction(conversationId: string, patch: un
     const id = parseWith(z.uuid(), conversationId);
     const input = parseWith(conversationSettingsSchema, patch);
     const user = await requireUser();
-    const conversation = await getOwnConversation(user, id);
+    const conversation = await getOwnChat(user, id);
     await changeConversationSettings(conversation, input);
     return undefined;
   });

@@ -103,6 +103,18 @@ export async function getOwnConversation(actor: Actor, id: string) {
 
 export type OwnConversation = Awaited<ReturnType<typeof getOwnConversation>>;
 
+/**
+ * One of the actor's normal chats. Arena chats are read and changed only through the arena's own
+ * routes, which keep a round's models hidden until the vote.
+ */
+export async function getOwnChat(actor: Actor, id: string) {
+  const conversation = await getOwnConversation(actor, id);
+  if (conversation.mode === "ARENA") {
+    throw new AppError("bad_request:arena_chat", "This is an arena chat; open it from the arena.");
+  }
+  return conversation;
+}
+
 export async function loadState(conversationId: string, selectedRootId: string | null): Promise<ConversationState> {
   const [rows, ratings] = await Promise.all([
     db.message.findMany({ where: { conversationId }, select: messageFields, orderBy: { createdAt: "asc" } }),

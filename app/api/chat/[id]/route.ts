@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { changeConversationSettings, deleteConversation, getOwnConversation, loadState } from "@/lib/chat/queries";
+import {
+  changeConversationSettings,
+  deleteConversation,
+  getOwnChat,
+  getOwnConversation,
+  loadState,
+} from "@/lib/chat/queries";
 import { conversationSettingsSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
@@ -10,7 +16,7 @@ const idSchema = z.uuid({ error: "Not a conversation id." });
 export const GET = route<Context>(async (_request, { params }) => {
   const id = parseWith(idSchema, (await params).id);
   const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
+  const conversation = await getOwnChat(user, id);
   return json({
     id: conversation.id,
     title: conversation.title,
@@ -28,7 +34,7 @@ export const PATCH = route<Context>(async (request, { params }) => {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, conversationSettingsSchema);
   const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
+  const conversation = await getOwnChat(user, id);
   const updated = await changeConversationSettings(conversation, body);
   return json({ id: updated.id, title: updated.title, modelId: updated.modelId, settings: updated.settings });
 });

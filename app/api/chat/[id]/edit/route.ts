@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { editAssistantMessage, getMessage, getOwnConversation } from "@/lib/chat/queries";
+import { editAssistantMessage, getMessage, getOwnChat } from "@/lib/chat/queries";
 import { editMessageSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -19,7 +19,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, bodySchema, 64 * 1024);
   const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
+  const conversation = await getOwnChat(user, id);
   if (conversation.readOnly)
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
   const original = await getMessage(conversation.id, body.messageId);

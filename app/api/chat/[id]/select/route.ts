@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { getOwnConversation, selectMessage } from "@/lib/chat/queries";
+import { getOwnChat, selectMessage } from "@/lib/chat/queries";
 import { selectMessageSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
@@ -11,7 +11,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, selectMessageSchema);
   const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
+  const conversation = await getOwnChat(user, id);
   await selectMessage(conversation.id, body.messageId);
   return json({ ok: true });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
-import { deleteFrom, getOwnConversation } from "@/lib/chat/queries";
+import { deleteFrom, getOwnChat } from "@/lib/chat/queries";
 import { parseWith, route } from "@/lib/http";
 
 const paramsSchema = z.object({ id: z.uuid({ error: "Not a conversation id." }), messageId: z.string().max(64) });
@@ -9,7 +9,7 @@ const paramsSchema = z.object({ id: z.uuid({ error: "Not a conversation id." }),
 export const DELETE = route<{ params: Promise<{ id: string; messageId: string }> }>(async (_request, { params }) => {
   const { id, messageId } = parseWith(paramsSchema, await params);
   const user = await requireUser();
-  const conversation = await getOwnConversation(user, id);
+  const conversation = await getOwnChat(user, id);
   await deleteFrom(conversation.id, messageId);
   return new Response(null, { status: 204 });
 });
