@@ -46,11 +46,12 @@ export async function startArenaChat(actor: Actor, characterId: string) {
   return startConversation(actor, characterId, { mode: "ARENA" });
 }
 
-async function ownArena(actor: Actor, conversationId: string) {
+async function ownArena(actor: Actor, conversationId: string, access: "read" | "write" = "write") {
   const conversation = await getOwnConversation(actor, conversationId);
   if (conversation.mode !== "ARENA") throw new AppError("not_found:conversation", "That arena chat does not exist.");
-  if (conversation.readOnly)
+  if (access === "write" && conversation.readOnly) {
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");
+  }
   return conversation;
 }
 
@@ -61,8 +62,6 @@ export async function createBattle(
   input: { content: string; clientRequestId: string },
 ) {
   const conversation = await ownArena(actor, conversationId);
-  const open = await db.arenaBattle.findFirst({ where: { conversationId, vote: null }, select: { id: true } });
-  if (open) throw new AppError("conflict:vote_pending", "Vote on the last round before sending another message.");
   const versions = await arenaVersions();
   if (versions.length < 2) throw new AppError("conflict:arena_closed", "The arena needs at least two models.");
   const first = randomInt(versions.length);
@@ -78,6 +77,10 @@ export async function createBattle(
   const userMessageId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
+      // One round at a time per chat, also when two tabs send at once.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${conversationId}))`;
+      const open = await tx.arenaBattle.findFirst({ where: { conversationId, vote: null }, select: { id: true } });
+      if (open) throw new AppError("conflict:vote_pending", "Vote on the last round before sending another message.");
       await tx.message.create({
         data: {
           id: userMessageId,
@@ -119,6 +122,18 @@ export async function openBattle(actor: Actor, conversationId: string, battleId:
   }
   if (battle.vote) throw new AppError("conflict:voted", "This round has been voted on.");
   return battle;
+}
+
+/** A side may be (re)generated only while it has no answer yet, or its answer failed. */
+export async function assertSideOpen(battle: { messageAId: string | null; messageBId: string | null }, side: Side) {
+  const messageId = side === "A" ? battle.messageAId : battle.messageBId;
+  if (!messageId) return;
+  const message = await db.message.findUnique({ where: { id: messageId }, select: { status: true, updatedAt: true } });
+  if (message?.status === "FAILED" || !message) return;
+  throw new AppError(
+    "conflict:side_answered",
+    message.status === "STREAMING" ? "This side is still answering." : "This side has answered; vote when both have.",
+  );
 }
 
 export async function recordSideMessage(battleId: string, side: Side, messageId: string) {
@@ -195,7 +210,7 @@ export async function voteBattle(actor: Actor, conversationId: string, battleId:
 
 /** An arena chat as its owner sees it: messages (model ids hidden in open rounds) and its rounds. */
 export async function arenaState(actor: Actor, conversationId: string) {
-  const conversation = await ownArena(actor, conversationId);
+  const conversation = await ownArena(actor, conversationId, "read");
   const [rows, battles] = await Promise.all([
     db.message.findMany({
       where: { conversationId },
@@ -221,7 +236,9 @@ export async function arenaState(actor: Actor, conversationId: string) {
       orderBy: { createdAt: "asc" },
     }),
   ]);
-  const hidden = new Set(battles.filter((b) => !b.vote).flatMap((b) => [b.messageAId, b.messageBId]));
+  // Every answer under an open round's message stays anonymous, retried attempts included.
+  const openRounds = new Set(battles.filter((battle) => !battle.vote).map((battle) => battle.userMessageId));
+  const hidden = new Set(rows.filter((row) => row.parentId && openRounds.has(row.parentId)).map((row) => row.id));
   return {
     conversation,
     selectedRootId: conversation.selectedRootId,

@@ -115,7 +115,12 @@ export async function getOwnChat(actor: Actor, id: string) {
   return conversation;
 }
 
-export async function loadState(conversationId: string, selectedRootId: string | null): Promise<ConversationState> {
+/** The conversation's tree; `blind` hides which model wrote each reply (A/B experiment chats). */
+export async function loadState(
+  conversationId: string,
+  selectedRootId: string | null,
+  options: { blind?: boolean } = {},
+): Promise<ConversationState> {
   const [rows, ratings] = await Promise.all([
     db.message.findMany({ where: { conversationId }, select: messageFields, orderBy: { createdAt: "asc" } }),
     db.messageRating.findMany({
@@ -126,7 +131,7 @@ export async function loadState(conversationId: string, selectedRootId: string |
   return {
     selectedRootId,
     ratings: Object.fromEntries(ratings.map(({ messageId, ...rating }) => [messageId, rating])),
-    messages: toViews(rows),
+    messages: toViews(rows).map((view) => (options.blind ? { ...view, modelId: null } : view)),
   };
 }
 
@@ -458,6 +463,8 @@ export type TurnContext = {
     modelId: string;
     modelVersionId: string | null;
     mode: string;
+    /** In an A/B experiment: which model answers stays hidden from the user. */
+    blind: boolean;
     /** The model version's endpoint and status (null: the environment's default model). */
     version: { kind: EndpointKind; baseUrl: string; apiKey: string | null; status: ModelStatus } | null;
     selectedRootId: string | null;
@@ -476,6 +483,7 @@ type ContextRow = {
   modelId: string;
   modelVersionId: string | null;
   mode: string;
+  experimentId: string | null;
   versionStatus: ModelStatus | null;
   endpointKind: EndpointKind | null;
   endpointBaseUrl: string | null;
@@ -510,7 +518,7 @@ function cachedProfile(versionId: string, raw: unknown) {
 export async function loadTurnContext(userId: string, conversationId: string): Promise<TurnContext> {
   const [context, messages] = await Promise.all([
     pool.query<ContextRow>(
-      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c."modelVersionId", c.mode, c.settings,
+      `SELECT c.id, c."characterId", c."characterVersionId", c."modelId", c."modelVersionId", c.mode, c."experimentId", c.settings,
               c."selectedRootId", c."personaName", c."personaDescription", v.profile,
               ch."deletedAt" AS "characterDeletedAt", u.name AS "userName", p.name AS "defaultPersonaName",
               p.description AS "defaultPersonaDescription", mv.status AS "versionStatus",
@@ -542,6 +550,7 @@ export async function loadTurnContext(userId: string, conversationId: string): P
       modelId: row.modelId,
       modelVersionId: row.modelVersionId,
       mode: row.mode,
+      blind: row.experimentId !== null,
       version:
         row.versionStatus && row.endpointKind && row.endpointBaseUrl
           ? {

@@ -76,14 +76,14 @@ function history(path: Row[]): HistoryMessage[] {
     }));
 }
 
-function viewOf(rows: Iterable<MessageRow>, id: string): ChatMessageView {
+function viewOf(rows: Iterable<MessageRow>, id: string, blind = false): ChatMessageView {
   const all = [...rows];
   const target = all.find((row) => row.id === id);
   if (!target) throw new AppError("not_found:message");
   const view = toViews(all.filter((row) => row.parentId === target.parentId)).find((candidate) => candidate.id === id);
   if (!view) throw new AppError("not_found:message");
   const { selectedChildId: _selected, ...rest } = view;
-  return rest;
+  return blind ? { ...rest, modelId: null } : rest;
 }
 
 function newRow(
@@ -260,7 +260,7 @@ export async function* generateReply(
   yield {
     type: "start",
     userMessage: userRow ? viewOf(rows.values(), userRow.id) : null,
-    assistantMessage: viewOf(rows.values(), replyRow.id),
+    assistantMessage: viewOf(rows.values(), replyRow.id, conversation.blind),
   };
 
   let text = "";
@@ -357,7 +357,7 @@ export async function* generateReply(
     error: failure?.message ?? null,
     updatedAt: new Date(),
   });
-  const view = viewOf(rows.values(), replyRow.id);
+  const view = viewOf(rows.values(), replyRow.id, conversation.blind);
   // Continuing from one of several replies is a preference; recorded off the reply's critical path.
   if (swipe) {
     const chosenId = swipe.chosenId;

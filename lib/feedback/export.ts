@@ -1,8 +1,7 @@
 import "server-only";
 // Streaming exports of feedback: raw events, and the derived pairs and KTO rows in the formats
 // trainers read (see method.md). Rows come from the database in keyset-paged batches, so memory
-// stays flat however many there are. Only consenting users' samples exist to be exported; events
-// are exported with their consent flag, and non-consented ones are left out of the training formats.
+// stays flat however many there are. Only consenting users' signals are exported, raw events included.
 import type { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db";
 import type { PromptTurn } from "./lineage";
@@ -58,7 +57,7 @@ export async function* exportFeedback(format: ExportFormat, options: { since?: D
   if (format === "events") {
     for await (const rows of pages((cursor) =>
       db.feedbackEvent.findMany({
-        where: { ...since, ...after(cursor) },
+        where: { consented: true, ...since, ...after(cursor) },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         take: BATCH,
       }),

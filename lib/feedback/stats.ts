@@ -60,14 +60,15 @@ export async function feedbackStats(group: StatsGroup, options: { experimentId?:
   const { rows } = await pool.query<Record<string, string | number | null>>(
     `WITH scoped AS (
        SELECT m.id, m."parentId", m."createdAt", m."editedFromId", m."isGreeting", m.status, m."modelVersionId",
-              ${key} AS key, ${label} AS label
+              c.mode, ${key} AS key, ${label} AS label
          FROM "Message" m
          JOIN "Conversation" c ON c.id = m."conversationId"
          JOIN "Character" ch ON ch.id = c."characterId"
          LEFT JOIN "ModelVersion" v ON v.id = m."modelVersionId"
         WHERE m.role = 'ASSISTANT' AND NOT m."isGreeting" AND ${scope}
      ), replies AS (
-       SELECT s.*, EXISTS (
+       -- An arena round's second answer is a sibling by design, not a regeneration.
+       SELECT s.*, s.mode = 'CHAT' AND EXISTS (
                 SELECT 1 FROM "Message" o
                  WHERE o."parentId" = s."parentId" AND o.role = 'ASSISTANT' AND o."editedFromId" IS NULL
                    AND NOT o."isGreeting" AND o."createdAt" < s."createdAt"
@@ -82,7 +83,6 @@ export async function feedbackStats(group: StatsGroup, options: { experimentId?:
          FROM scoped s
          JOIN "ArenaBattle" b ON b.vote IS NOT NULL AND (b."messageAId" = s.id OR b."messageBId" = s.id)
         GROUP BY s.key
-     )
      ), reply_counts AS (
        SELECT key, count(*) AS replies, count(*) FILTER (WHERE regenerated) AS regenerations FROM replies GROUP BY key
      ), edit_counts AS (
@@ -143,6 +143,7 @@ export async function dailyRates(
               EXISTS (SELECT 1 FROM "Message" o WHERE o."parentId" = m."parentId" AND o.role = 'ASSISTANT'
                         AND o."editedFromId" IS NULL AND NOT o."isGreeting" AND o."createdAt" < m."createdAt") AS regenerated
          FROM "Message" m
+         JOIN "Conversation" c ON c.id = m."conversationId"
          LEFT JOIN "ModelVersion" v ON v.id = m."modelVersionId"
         WHERE m.role = 'ASSISTANT' AND NOT m."isGreeting" AND m."editedFromId" IS NULL
           AND m.status IN ('COMPLETE', 'STOPPED') AND m."createdAt" >= now() - make_interval(days => $1)

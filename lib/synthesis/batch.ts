@@ -88,6 +88,16 @@ const completionSchema = z.object({
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().optional(),
 });
 
+/** The answer parsed and validated, or undefined when it is not JSON of the right shape. */
+function parseAnswer(schema: z.ZodType, content: string | null | undefined): unknown {
+  try {
+    const parsed = schema.safeParse(JSON.parse(content ?? ""));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type BatchImportSummary = { done: number; failed: number; skipped: number; unknown: number; invalid: number };
 
 /** Read result lines (`{id, custom_id, response: {status_code, body}, error}`) into the job. */
@@ -126,38 +136,44 @@ export async function importBatch(jobId: string, lines: AsyncIterable<string>): 
       summary.failed++;
       continue;
     }
-    const completion = completionSchema.safeParse(response.body);
-    const request = await call.request(item.input);
-    const content = completion.success ? completion.data.choices[0]?.message.content : null;
-    let answer: unknown;
     try {
-      answer = request.schema.parse(JSON.parse(content ?? ""));
-    } catch {
-      await failItem(
+      const completion = completionSchema.safeParse(response.body);
+      const request = await call.request(item.input);
+      const content = completion.success ? completion.data.choices[0]?.message.content : null;
+      const answer = parseAnswer(request.schema, content);
+      if (answer === undefined) {
+        await failItem(
+          jobId,
+          item,
+          workerId,
+          new AppError("upstream_error:invalid_output", "The answer in the result file does not match the schema."),
+          1,
+        );
+        summary.failed++;
+        continue;
+      }
+      const accepted = await call.accept(item.input, answer, {
         jobId,
-        item,
-        workerId,
-        new AppError("upstream_error:invalid_output", "The answer in the result file does not match the schema."),
-        1,
-      );
+        key: item.key,
+        createdById: job.createdById,
+        modelId: (response.body as { model?: string }).model ?? "batch",
+        sampling,
+      });
+      const usage = completion.success ? completion.data.usage : undefined;
+      const finished = await finishItem(jobId, item, workerId, {
+        ...accepted,
+        tokensIn: usage?.prompt_tokens ?? 0,
+        tokensOut: usage?.completion_tokens ?? 0,
+        parseFailures: 0,
+      });
+      if (finished) summary.done++;
+      else summary.skipped++;
+    } catch (error) {
+      // A result that cannot be taken in (its input is gone, say) fails its item rather than
+      // leaving it claimed forever.
+      await failItem(jobId, item, workerId, error, 0);
       summary.failed++;
-      continue;
     }
-    const accepted = await call.accept(item.input, answer, {
-      jobId,
-      key: item.key,
-      createdById: job.createdById,
-      modelId: (response.body as { model?: string }).model ?? "batch",
-      sampling,
-    });
-    const usage = completion.success ? completion.data.usage : undefined;
-    await finishItem(jobId, item, workerId, {
-      ...accepted,
-      tokensIn: usage?.prompt_tokens ?? 0,
-      tokensOut: usage?.completion_tokens ?? 0,
-      parseFailures: 0,
-    });
-    summary.done++;
   }
   await db.synthesisJob.updateMany({ where: { id: jobId, status: "QUEUED" }, data: { status: "RUNNING" } });
   await completeIfDone(jobId);

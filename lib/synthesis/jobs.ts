@@ -37,11 +37,17 @@ export async function createJob(input: {
     total += count;
     batch = [];
   };
-  for await (const item of input.items) {
-    batch.push(item);
-    if (batch.length >= ITEM_BATCH) await flush();
+  try {
+    for await (const item of input.items) {
+      batch.push(item);
+      if (batch.length >= ITEM_BATCH) await flush();
+    }
+    await flush();
+  } catch (error) {
+    // Planning failed (a missing input, an unknown character): no half-made job is left behind.
+    await db.synthesisJob.delete({ where: { id: job.id } });
+    throw error;
   }
-  await flush();
   return db.synthesisJob.update({ where: { id: job.id }, data: { total } });
 }
 

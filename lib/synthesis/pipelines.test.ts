@@ -223,3 +223,14 @@ describe("pipelines against the simulator", () => {
     for (const request of sim.requests) expect(JSON.stringify(request.body ?? {})).not.toMatch(/guided_/);
   });
 });
+
+describe("the start form's preview", () => {
+  it("renders the first item's prompt as plain, serializable text", async () => {
+    const { previewSynthesis } = await import("./service");
+    const input = await importInput({ kind: "personas", ...file("personas.txt"), createdById: adminId });
+    const preview = await previewSynthesis("profiles", { inputId: input.id, limit: 1 });
+    expect(Object.keys(preview).sort()).toEqual(["key", "prompt", "system"]);
+    expect(preview.prompt).toContain("Persona:");
+    expect(JSON.parse(JSON.stringify(preview))).toEqual(preview);
+  });
+});

@@ -19,6 +19,8 @@ export type SampleDraft = {
   chosen: string;
   rejected?: string;
   label?: boolean;
+  /** Whose data the row is made from (a repaired reply's author), so their erasure reaches it. */
+  userId?: string | null;
   lineage: Record<string, unknown>;
 };
 
@@ -45,7 +47,10 @@ export type RunOptions = {
   signal?: AbortSignal;
 };
 
-export type Claimed = { id: string; key: string; input: unknown };
+export type Claimed = { id: string; key: string; input: unknown; attempts?: number };
+
+/** Claims of one item after which it is failed instead of run again (its workers keep dying on it). */
+const MAX_CLAIMS = 10;
 
 const CLAIM = (condition: string) => `
   UPDATE "SynthesisItem" SET status = 'RUNNING', "lockedBy" = $2, "lockedAt" = now(),
@@ -56,7 +61,7 @@ const CLAIM = (condition: string) => `
       ORDER BY key
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
-  RETURNING id, key, input`;
+  RETURNING id, key, input, attempts`;
 
 // Two statements, each an index range scan on (jobId, status, key): a pending item, else one whose
 // worker stopped renewing its lease.
@@ -82,6 +87,7 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
     chosen: sample.chosen,
     rejected: sample.rejected ?? null,
     label: sample.label ?? null,
+    userId: sample.userId ?? null,
     lineage: { ...sample.lineage, jobId, itemKey: item.key },
     dedupeKey: `synth:${jobId}:${item.key}:${index}`,
   }));
@@ -96,12 +102,12 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
        DELETE FROM "TrainingSample"
         WHERE "synthesisItemId" = $1 AND "dedupeKey" <> ALL($8::text[]) AND EXISTS (SELECT 1 FROM item)
      ), upserted AS (
-       INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, rejected, label, lineage, "dedupeKey",
-                                     "synthesisItemId", "createdAt", "updatedAt")
-       SELECT r.id, r.kind::"SampleKind", 'SYNTHETIC', 'NEW', r.prompt, r.chosen, r.rejected, r.label, r.lineage,
-              r."dedupeKey", $1, now(), now()
+       INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, rejected, label, "userId", lineage,
+                                     "dedupeKey", "synthesisItemId", "createdAt", "updatedAt")
+       SELECT r.id, r.kind::"SampleKind", 'SYNTHETIC', 'NEW', r.prompt, r.chosen, r.rejected, r.label, r."userId",
+              r.lineage, r."dedupeKey", $1, now(), now()
          FROM jsonb_to_recordset($4::jsonb) AS r(id text, kind text, prompt jsonb, chosen text, rejected text,
-                                                  label boolean, lineage jsonb, "dedupeKey" text)
+                                                  label boolean, "userId" text, lineage jsonb, "dedupeKey" text)
         WHERE EXISTS (SELECT 1 FROM item)
        ON CONFLICT ("dedupeKey") DO UPDATE
           SET prompt = EXCLUDED.prompt, chosen = EXCLUDED.chosen, rejected = EXCLUDED.rejected,
@@ -257,18 +263,34 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
   // Each slot claims its next item while the model works on the current one, and writes a result
   // while the next request is already out: the database's round trips stay off the model's path.
   const slot = async () => {
-    let next = claim(jobId, options.workerId, leaseMs);
+    // Claimed items are leased from the moment they are claimed: renew them while they wait too.
+    const claimNext = () =>
+      claim(jobId, options.workerId, leaseMs).then((claimed) => {
+        if (claimed) running.add(claimed.id);
+        return claimed;
+      });
+    let next = claimNext();
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const item = await next;
       if (!item) break;
       if (stop.signal.aborted) {
         await release(item, options.workerId);
+        running.delete(item.id);
         break;
       }
-      next = claim(jobId, options.workerId, leaseMs);
-      running.add(item.id);
-      const record = await attempt(item);
+      next = claimNext();
+      const record =
+        (item.attempts ?? 1) > MAX_CLAIMS
+          ? () =>
+              failItem(
+                jobId,
+                item,
+                options.workerId,
+                new Error(`Gave up after ${MAX_CLAIMS} claims: its workers kept stopping.`),
+                0,
+              )
+          : await attempt(item);
       const previous = writing;
       writing = (async () => {
         await previous;

@@ -133,7 +133,9 @@ export async function previewSynthesis(pipelineName: PipelineName, rawParams: un
   if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${pipelineName}".`);
   const params = pipeline.params.parse(rawParams);
   for await (const item of pipeline.plan(params as never)) {
-    return { key: item.key, ...(await pipeline.preview(item.input)) };
+    // Only the text: a single-call request also carries its schema, which is not for the browser.
+    const { system, prompt } = await pipeline.preview(item.input);
+    return { key: item.key, system, prompt };
   }
   throw new AppError("bad_request:no_items", "These inputs and options produce no items.");
 }

@@ -36,14 +36,14 @@ async function prepare(raw: unknown) {
     schema: repairSchema,
     schemaName: "reply_repair",
   };
-  return { request, message, lineage };
+  return { request, message, lineage, userId: event.userId };
 }
 
 const singleCall: SingleCall = {
   request: async (raw) => (await prepare(raw)).request,
   async accept(raw, answer, context) {
     const { repairSeedId, feedbackEventId } = raw as Input;
-    const { message, lineage } = await prepare(raw);
+    const { message, lineage, userId } = await prepare(raw);
     const { critique, rewrite } = answer as z.infer<typeof repairSchema>;
     await db.repairSeed.update({ where: { id: repairSeedId }, data: { consumedAt: new Date() } });
     const rowLineage = {
@@ -58,8 +58,15 @@ const singleCall: SingleCall = {
     return {
       output: { critique },
       samples: [
-        { kind: "PREFERENCE", prompt: lineage.prompt, chosen: rewrite, rejected: message.content, lineage: rowLineage },
-        { kind: "SFT", prompt: lineage.prompt, chosen: rewrite, lineage: rowLineage },
+        {
+          kind: "PREFERENCE",
+          prompt: lineage.prompt,
+          chosen: rewrite,
+          rejected: message.content,
+          userId,
+          lineage: rowLineage,
+        },
+        { kind: "SFT", prompt: lineage.prompt, chosen: rewrite, userId, lineage: rowLineage },
       ],
     };
   },

@@ -22,7 +22,7 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
   });
   if (conversation.mode === "ARENA") redirect(`/arena/${conversation.id}`);
   const [state, persona, models, connected] = await Promise.all([
-    loadState(conversation.id, conversation.selectedRootId),
+    loadState(conversation.id, conversation.selectedRootId, { blind: conversation.experimentId !== null }),
     conversationPersona(user, conversation),
     listServingVersions(),
     modelConnected(),

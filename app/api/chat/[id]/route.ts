@@ -20,13 +20,15 @@ export const GET = route<Context>(async (_request, { params }) => {
   return json({
     id: conversation.id,
     title: conversation.title,
-    modelId: conversation.modelId,
-    modelVersionId: conversation.modelVersionId,
+    // An experiment's arm stays blind to the user.
+    ...(conversation.experimentId
+      ? {}
+      : { modelId: conversation.modelId, modelVersionId: conversation.modelVersionId }),
     sampling: conversation.sampling,
     characterId: conversation.characterId,
     characterVersion: conversation.characterVersion.number,
     readOnly: conversation.readOnly,
-    ...(await loadState(conversation.id, conversation.selectedRootId)),
+    ...(await loadState(conversation.id, conversation.selectedRootId, { blind: conversation.experimentId !== null })),
   });
 });
 
@@ -36,7 +38,12 @@ export const PATCH = route<Context>(async (request, { params }) => {
   const user = await requireUser();
   const conversation = await getOwnChat(user, id);
   const updated = await changeConversationSettings(conversation, body);
-  return json({ id: updated.id, title: updated.title, modelId: updated.modelId, settings: updated.settings });
+  return json({
+    id: updated.id,
+    title: updated.title,
+    ...(updated.experimentId ? {} : { modelId: updated.modelId }),
+    settings: updated.settings,
+  });
 });
 
 export const DELETE = route<Context>(async (_request, { params }) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { openBattle, recordSideMessage } from "@/lib/arena/queries";
+import { assertSideOpen, openBattle, recordSideMessage } from "@/lib/arena/queries";
 import { requireUser } from "@/lib/auth/session";
 import type { ChatStreamEvent } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
@@ -27,6 +27,7 @@ export const POST = route<Context>(async (request, { params }) => {
   const side = parseWith(z.enum(["A", "B"], { error: "The side is A or B." }), raw.side);
   const user = await requireUser();
   const battle = await openBattle(user, id, battleId);
+  await assertSideOpen(battle, side);
   return chatEventResponse(request, (signal) =>
     blind(
       generateReply(user.id, id, { kind: "regenerate", userMessageId: battle.userMessageId }, signal, {
