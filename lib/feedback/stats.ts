@@ -37,6 +37,16 @@ const GROUPS = {
 
 export type StatsGroup = keyof typeof GROUPS;
 
+/**
+ * Whether reply `message` is a regeneration: it has an earlier generated sibling. An arena round's
+ * second answer is a sibling by design, not a regeneration, so only chat conversations count.
+ */
+const regenerated = (message: string, mode: string) =>
+  `(${mode} = 'CHAT' AND EXISTS (
+     SELECT 1 FROM "Message" o
+      WHERE o."parentId" = ${message}."parentId" AND o.role = 'ASSISTANT' AND o."editedFromId" IS NULL
+        AND NOT o."isGreeting" AND o."createdAt" < ${message}."createdAt"))`;
+
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 function withRates(row: StatsRow): RateRow {
@@ -67,12 +77,7 @@ export async function feedbackStats(group: StatsGroup, options: { experimentId?:
          LEFT JOIN "ModelVersion" v ON v.id = m."modelVersionId"
         WHERE m.role = 'ASSISTANT' AND NOT m."isGreeting" AND ${scope}
      ), replies AS (
-       -- An arena round's second answer is a sibling by design, not a regeneration.
-       SELECT s.*, s.mode = 'CHAT' AND EXISTS (
-                SELECT 1 FROM "Message" o
-                 WHERE o."parentId" = s."parentId" AND o.role = 'ASSISTANT' AND o."editedFromId" IS NULL
-                   AND NOT o."isGreeting" AND o."createdAt" < s."createdAt"
-              ) AS regenerated
+       SELECT s.*, ${regenerated("s", "s.mode")} AS regenerated
          FROM scoped s
         WHERE s."editedFromId" IS NULL AND s.status IN ('COMPLETE', 'STOPPED')
      ), arena AS (
@@ -140,8 +145,7 @@ export async function dailyRates(
     `WITH replies AS (
        SELECT m.id, to_char(date_trunc('day', m."createdAt"), 'YYYY-MM-DD') AS day,
               COALESCE(v.name, m."modelId", '?') AS label,
-              EXISTS (SELECT 1 FROM "Message" o WHERE o."parentId" = m."parentId" AND o.role = 'ASSISTANT'
-                        AND o."editedFromId" IS NULL AND NOT o."isGreeting" AND o."createdAt" < m."createdAt") AS regenerated
+              ${regenerated("m", "c.mode")} AS regenerated
          FROM "Message" m
          JOIN "Conversation" c ON c.id = m."conversationId"
          LEFT JOIN "ModelVersion" v ON v.id = m."modelVersionId"
