@@ -1,24 +1,9 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { createCharacter } from "./fixtures/characters";
 import { testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
 import { ChatPage } from "./pages/chat";
-
-async function createCharacter(
-  page: import("@playwright/test").Page,
-  name: string,
-  extra: Record<string, unknown> = {},
-) {
-  const response = await page.request.post("/api/characters", {
-    data: {
-      profile: { name, greeting: `*${name} looks up.* Hello, {{user}}.`, ...extra },
-      tags: [],
-      visibility: "PRIVATE",
-    },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()).id as string;
-}
 
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });

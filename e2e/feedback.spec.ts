@@ -1,18 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
 import { SIM_PORT } from "../playwright.config";
+import { createCharacter } from "./fixtures/characters";
 import { testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
 import { ChatPage } from "./pages/chat";
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-
-async function createCharacter(page: Page, name: string) {
-  const response = await page.request.post("/api/characters", {
-    data: { profile: { name, greeting: `${name} waves.` }, tags: [], visibility: "PRIVATE" },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()).id as string;
-}
 
 async function setConsent(page: Page, trainingConsent: boolean) {
   expect((await page.request.put("/api/me/consent", { data: { trainingConsent } })).status()).toBe(200);

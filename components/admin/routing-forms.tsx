@@ -12,14 +12,10 @@ import {
   startExperimentAction,
   stopExperimentAction,
 } from "@/lib/models/actions";
+import { characterIdFrom } from "./character-ids";
 import { useAdminAction } from "./use-admin-action";
 
 type VersionOption = { id: string; name: string };
-
-/** A character's id, pasted as the id itself or as its page's URL. */
-function characterIdFrom(text: string): string {
-  return text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i)?.[0] ?? text.trim();
-}
 
 function VersionSelect(props: {
   id: string;

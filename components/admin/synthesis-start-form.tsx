@@ -10,6 +10,7 @@ import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import { previewSynthesisAction, startSynthesisAction } from "@/lib/synthesis/actions";
+import { characterIdsIn } from "./character-ids";
 
 type Option = { id: string; name: string };
 type InputOption = Option & { kind: string; seeds: number };
@@ -21,8 +22,6 @@ const INPUT_KIND: Record<string, string | null> = {
   ditto: "knowledge",
   repair: null,
 };
-
-const ids = (text: string) => text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
 
 export function SynthesisStartForm(props: {
   pipelines: { name: string; description: string }[];
@@ -63,7 +62,7 @@ export function SynthesisStartForm(props: {
             ? { inputId: chosenInput, pairs: Number(numbers.pairs), seed: Number(numbers.seed), contrastive, limit }
             : {
                 inputId: chosenInput,
-                characterIds: ids(characters),
+                characterIds: characterIdsIn(characters),
                 n: Number(numbers.n),
                 seed: Number(numbers.seed),
                 limit,

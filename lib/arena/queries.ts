@@ -5,7 +5,7 @@ import "server-only";
 import { randomInt, randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
-import { getOwnConversation, startConversation, toViews } from "@/lib/chat/queries";
+import { getOwnConversation, messageFields, startConversation, toViews } from "@/lib/chat/queries";
 import { selectedPath } from "@/lib/chat/tree";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -214,20 +214,7 @@ export async function arenaState(actor: Actor, conversationId: string) {
   const [rows, battles] = await Promise.all([
     db.message.findMany({
       where: { conversationId },
-      select: {
-        id: true,
-        parentId: true,
-        selectedChildId: true,
-        role: true,
-        content: true,
-        status: true,
-        error: true,
-        isGreeting: true,
-        editedFromId: true,
-        modelId: true,
-        createdAt: true,
-        updatedAt: true,
-      },
+      select: messageFields,
       orderBy: { createdAt: "asc" },
     }),
     db.arenaBattle.findMany({

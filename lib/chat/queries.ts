@@ -17,7 +17,8 @@ import { DEFAULT_SAMPLING, samplingSchema } from "./schema";
 /** A STREAMING message not checkpointed for this long belongs to a process that died. */
 export const STALE_STREAM_MS = 30_000;
 
-const messageFields = {
+/** The message columns every view of a conversation tree reads. */
+export const messageFields = {
   id: true,
   parentId: true,
   selectedChildId: true,

@@ -4,7 +4,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { AppError } from "@/lib/errors";
-import { requireDefaultModelConfig } from "./config";
+import { type DefaultModelConfig, requireDefaultModelConfig } from "./config";
 import type { Endpoint } from "./endpoint";
 import { listModels } from "./endpoint";
 import { maxModelLen } from "./model-info";
@@ -41,10 +41,17 @@ export async function contextLengthFor(target: ModelTarget): Promise<number> {
   return localContextLength(target.path);
 }
 
+/** The environment's model source asked for `modelId`. */
+export function targetFromConfig(config: DefaultModelConfig, modelId: string): ModelTarget {
+  return config.kind === "local"
+    ? { kind: "local", path: config.path, modelId }
+    : { kind: "remote", endpoint: config.endpoint, modelId };
+}
+
 /** The environment's default model as a target; when LLM_MODEL is unset, the endpoint's first base model. */
 export async function defaultModelTarget(): Promise<ModelTarget> {
   const config = requireDefaultModelConfig();
-  if (config.kind === "local") return { kind: "local", path: config.path, modelId: config.model };
+  if (config.kind === "local") return targetFromConfig(config, config.model);
   let modelId = config.model;
   if (!modelId) {
     const models = await listModels(config.endpoint).catch(() => {
@@ -53,7 +60,7 @@ export async function defaultModelTarget(): Promise<ModelTarget> {
     modelId = models.find((candidate) => !candidate.parent)?.id ?? models[0]?.id ?? null;
     if (!modelId) throw new AppError("upstream_unavailable:model", "The model server lists no models.");
   }
-  return { kind: "remote", endpoint: config.endpoint, modelId };
+  return targetFromConfig(config, modelId);
 }
 
 /** The default model, ready to call (profile generation and other one-off calls). */

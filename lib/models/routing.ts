@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { defaultModelConfig } from "@/lib/llm/config";
 import { endpointFromBaseUrl } from "@/lib/llm/endpoint";
-import { defaultModelTarget, type ModelTarget } from "@/lib/llm/provider";
+import { defaultModelTarget, type ModelTarget, targetFromConfig } from "@/lib/llm/provider";
 import { samplingPresetSchema } from "./schema";
 
 export const DEFAULT_ROUTE_KEY = "routing.defaultModelVersionId";
@@ -137,13 +137,7 @@ export async function targetForConversation(
   }
   if (!version && !conversation.modelVersionId) {
     const config = defaultModelConfig();
-    if (config) {
-      const target: ModelTarget =
-        config.kind === "local"
-          ? { kind: "local", path: config.path, modelId: conversation.modelId }
-          : { kind: "remote", endpoint: config.endpoint, modelId: conversation.modelId };
-      return { target, modelVersionId: null };
-    }
+    if (config) return { target: targetFromConfig(config, conversation.modelId), modelVersionId: null };
   }
   const route = await routeNewChat(conversation.characterId, conversation.id);
   await db.conversation.update({

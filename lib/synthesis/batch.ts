@@ -152,13 +152,18 @@ export async function importBatch(jobId: string, lines: AsyncIterable<string>): 
         summary.failed++;
         continue;
       }
-      const accepted = await call.accept(item.input, answer, {
-        jobId,
-        key: item.key,
-        createdById: job.createdById,
-        modelId: (response.body as { model?: string }).model ?? "batch",
-        sampling,
-      });
+      const accepted = await call.accept(
+        item.input,
+        answer,
+        {
+          jobId,
+          key: item.key,
+          createdById: job.createdById,
+          modelId: (response.body as { model?: string }).model ?? "batch",
+          sampling,
+        },
+        request.carry,
+      );
       const usage = completion.success ? completion.data.usage : undefined;
       const finished = await finishItem(jobId, item, workerId, {
         ...accepted,

@@ -6,7 +6,7 @@ import "server-only";
 // character block.
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { assertCharacters, synthCharacter } from "../characters";
+import { assertCharacters, type SynthCharacter, synthCharacter } from "../characters";
 import { complete } from "../llm";
 import { sample, seededRandom } from "../random";
 import { seedsOf } from "../seeds";
@@ -127,11 +127,12 @@ const rewriteCall: SingleCall = {
         `Rewrite the ${references} assistant answer(s) as ${character.name} would say them.`,
       schema: z.object({ answers: z.array(z.string().min(1)).length(references) }),
       schemaName: "rewritten_answers",
+      carry: character,
     };
   },
-  async accept(raw, answer, context) {
+  async accept(raw, answer, context, carry) {
     const input = raw as ItemInput;
-    const character = await synthCharacter(input.characterId);
+    const character = carry as SynthCharacter;
     const { answers } = answer as { answers: string[] };
     let next = 0;
     const dialogue = input.turns.map((turn) =>

@@ -5,7 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { conversationTree, replyLineage } from "@/lib/feedback/lineage";
+import { conversationTree, type ReplyLineage, replyLineage } from "@/lib/feedback/lineage";
 import { REPAIR_TEMPLATE, templateRef } from "../templates";
 import { runSingleCall } from "./single-call";
 import type { Pipeline, SingleCall } from "./types";
@@ -19,7 +19,9 @@ const repairSchema = z.object({
   rewrite: z.string().min(1).max(8000),
 });
 
-/** The disliked reply, the conversation it answered, and the repair request for it. */
+type Carry = { message: { id: string; content: string }; lineage: ReplyLineage; userId: string };
+
+/** The repair request for a disliked reply, carrying the reply and the conversation it answered. */
 async function prepare(raw: unknown) {
   const { feedbackEventId } = raw as Input;
   const event = await db.feedbackEvent.findUnique({ where: { id: feedbackEventId } });
@@ -27,7 +29,7 @@ async function prepare(raw: unknown) {
   if (!event || !message) throw new AppError("not_found:message", "The disliked reply no longer exists.");
   const lineage = await replyLineage(event.conversationId, message.id, await conversationTree(event.conversationId));
   const [system, ...conversation] = lineage.prompt;
-  const request = {
+  return {
     system: REPAIR_TEMPLATE.system,
     prompt:
       `Character:\n${system?.content ?? ""}\n\nConversation (JSON):\n${JSON.stringify(conversation)}\n\n` +
@@ -35,15 +37,15 @@ async function prepare(raw: unknown) {
       `${event.comment ? `\nTheir comment: ${event.comment}` : ""}`,
     schema: repairSchema,
     schemaName: "reply_repair",
+    carry: { message, lineage, userId: event.userId } satisfies Carry,
   };
-  return { request, message, lineage, userId: event.userId };
 }
 
 const singleCall: SingleCall = {
-  request: async (raw) => (await prepare(raw)).request,
-  async accept(raw, answer, context) {
+  request: prepare,
+  async accept(raw, answer, context, carry) {
     const { repairSeedId, feedbackEventId } = raw as Input;
-    const { message, lineage, userId } = await prepare(raw);
+    const { message, lineage, userId } = carry as Carry;
     const { critique, rewrite } = answer as z.infer<typeof repairSchema>;
     await db.repairSeed.update({ where: { id: repairSeedId }, data: { consumedAt: new Date() } });
     const rowLineage = {

@@ -14,8 +14,17 @@ export type PipelineContext = {
   key: string;
 };
 
-/** The one structured request an item of a single-call pipeline makes (also what batch files carry). */
-export type StructuredRequest = { system: string; prompt: string; schema: z.ZodType; schemaName: string };
+/**
+ * The one structured request an item of a single-call pipeline makes (also what batch files carry),
+ * and what preparing it loaded that accepting the answer needs again (`carry`).
+ */
+export type StructuredRequest = {
+  system: string;
+  prompt: string;
+  schema: z.ZodType;
+  schemaName: string;
+  carry?: unknown;
+};
 
 export type SingleCall = {
   request(input: unknown): Promise<StructuredRequest>;
@@ -24,6 +33,7 @@ export type SingleCall = {
     input: unknown,
     answer: unknown,
     context: Pick<PipelineContext, "jobId" | "key" | "createdById" | "modelId" | "sampling">,
+    carry: unknown,
   ): Promise<Pick<ItemResult, "output" | "samples">>;
 };
 

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { IntervalChart } from "@/components/charts/interval-chart";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Field } from "@/components/ui/field";
+import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { arenaLeaderboard, leaderboardCharacters } from "@/lib/arena/leaderboard";
 import { requireUserPage } from "@/lib/auth/session";
@@ -19,24 +22,19 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Arena leaderboard</h1>
       <form className="flex flex-wrap items-end gap-2" method="get">
-        <label className="flex flex-col gap-1 text-sm">
-          Character
-          <select
-            name="character"
-            defaultValue={characterId ?? ""}
-            className="h-10 rounded-md border border-input bg-background px-3"
-          >
+        <Field label="Character" htmlFor="leaderboard-character">
+          <NativeSelect id="leaderboard-character" name="character" defaultValue={characterId ?? ""}>
             <option value="">All characters</option>
             {filters.map((option) => (
               <option key={option.id} value={option.id}>
                 {option.name}
               </option>
             ))}
-          </select>
-        </label>
-        <button type="submit" className="h-10 rounded-md border border-input px-3 text-sm">
+          </NativeSelect>
+        </Field>
+        <Button type="submit" variant="outline">
           Filter
-        </button>
+        </Button>
       </form>
       {board.ratings.length === 0 ? (
         <EmptyState title="No votes yet" description="Battles appear here once users vote in the arena." />
