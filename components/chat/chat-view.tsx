@@ -156,8 +156,12 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ messageId }),
     });
-    if (!response.ok) toast({ title: "Could not switch replies", variant: "error" });
-    await refresh();
+    // The switch is already on screen; only a refusal needs the server's state back. (Refetching
+    // after a success could land after a message sent meanwhile and hide it.)
+    if (!response.ok) {
+      toast({ title: "Could not switch replies", variant: "error" });
+      await refresh();
+    }
   }
 
   const actions: BubbleActions = {
