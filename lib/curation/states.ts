@@ -1,0 +1,29 @@
+// The life of a candidate training sample. New rows are checked automatically, then either go
+// straight to review or wait there; a reviewer approves or rejects (with a reason). An edit makes a
+// revision — a new row — so the reviewed original is never changed in place. Erased (the user
+// withdrew consent) is terminal: nothing leaves it, and every way into it is audited.
+
+export const SAMPLE_STATES = ["NEW", "AUTO_CHECKED", "NEEDS_REVIEW", "APPROVED", "REJECTED", "ERASED"] as const;
+export type SampleState = (typeof SAMPLE_STATES)[number];
+
+export const SAMPLE_TRANSITIONS: Record<SampleState, readonly SampleState[]> = {
+  NEW: ["AUTO_CHECKED", "NEEDS_REVIEW", "ERASED"],
+  AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "ERASED"],
+  NEEDS_REVIEW: ["APPROVED", "REJECTED", "ERASED"],
+  // A reviewer may change their mind; undoing a bulk action goes back to review.
+  APPROVED: ["REJECTED", "NEEDS_REVIEW", "ERASED"],
+  REJECTED: ["APPROVED", "NEEDS_REVIEW", "ERASED"],
+  ERASED: [],
+};
+
+export function canMoveSample(from: SampleState, to: SampleState): boolean {
+  return SAMPLE_TRANSITIONS[from].includes(to);
+}
+
+/** Why a move is refused, or null when it is allowed. Rejections need a reason. */
+export function sampleMoveProblem(from: SampleState, to: SampleState, reason?: string): string | null {
+  if (from === "ERASED") return "An erased sample cannot change: the user withdrew their consent.";
+  if (!canMoveSample(from, to)) return `A ${from.toLowerCase()} sample cannot become ${to.toLowerCase()}.`;
+  if (to === "REJECTED" && !reason?.trim()) return "Say why the sample is rejected.";
+  return null;
+}
