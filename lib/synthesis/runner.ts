@@ -19,6 +19,8 @@ export type SampleDraft = {
   chosen: string;
   rejected?: string;
   label?: boolean;
+  /** Train on every assistant turn of the prompt too (a synthesized dialogue), not just the answer. */
+  trainOn?: "LAST" | "ALL";
   /** Whose data the row is made from (a repaired reply's author), so their erasure reaches it. */
   userId?: string | null;
   lineage: Record<string, unknown>;
@@ -87,6 +89,7 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
     chosen: sample.chosen,
     rejected: sample.rejected ?? null,
     label: sample.label ?? null,
+    trainOn: sample.trainOn ?? "LAST",
     userId: sample.userId ?? null,
     lineage: { ...sample.lineage, jobId, itemKey: item.key },
     dedupeKey: `synth:${jobId}:${item.key}:${index}`,
@@ -101,17 +104,22 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
      ), stale AS (
        DELETE FROM "TrainingSample"
         WHERE "synthesisItemId" = $1 AND "dedupeKey" <> ALL($8::text[]) AND EXISTS (SELECT 1 FROM item)
+          AND state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW')
      ), upserted AS (
        INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, rejected, label, "userId", lineage,
-                                     "dedupeKey", "synthesisItemId", "createdAt", "updatedAt")
+                                     "dedupeKey", "trainOn", "synthesisItemId", "createdAt", "updatedAt")
        SELECT r.id, r.kind::"SampleKind", 'SYNTHETIC', 'NEW', r.prompt, r.chosen, r.rejected, r.label, r."userId",
-              r.lineage, r."dedupeKey", $1, now(), now()
+              r.lineage, r."dedupeKey", coalesce(r."trainOn", 'LAST')::"SampleTrainOn", $1, now(), now()
          FROM jsonb_to_recordset($4::jsonb) AS r(id text, kind text, prompt jsonb, chosen text, rejected text,
-                                                  label boolean, "userId" text, lineage jsonb, "dedupeKey" text)
+                                                  label boolean, "userId" text, lineage jsonb, "dedupeKey" text,
+                                                  "trainOn" text)
         WHERE EXISTS (SELECT 1 FROM item)
        ON CONFLICT ("dedupeKey") DO UPDATE
           SET prompt = EXCLUDED.prompt, chosen = EXCLUDED.chosen, rejected = EXCLUDED.rejected,
-              label = EXCLUDED.label, lineage = EXCLUDED.lineage, state = 'NEW', "updatedAt" = now()
+              label = EXCLUDED.label, lineage = EXCLUDED.lineage, "trainOn" = EXCLUDED."trainOn", state = 'NEW',
+              "checkedAt" = NULL, "updatedAt" = now()
+        -- A reviewed row is what a reviewer saw (and maybe a dataset holds): a rerun never rewrites it.
+        WHERE "TrainingSample".state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW')
      )
      SELECT count(*) AS finished FROM item`,
     [

@@ -48,7 +48,8 @@ function row(system: string, dialogue: Turn[], lineage: Record<string, unknown>)
     kind: "SFT" as const,
     prompt: [{ role: "system", content: system }, ...dialogue.slice(0, -1)],
     chosen: last.content,
-    lineage: { ...lineage, trainable: "every assistant turn" },
+    trainOn: "ALL" as const,
+    lineage,
   };
 }
 

@@ -139,7 +139,8 @@ export const dittoPipeline: Pipeline<typeof params> = {
         kind: "SFT",
         prompt: [{ role: "system", content: briefIntro(profile) }, ...session.slice(0, -1)],
         chosen: session.at(-1)?.content ?? "",
-        lineage: { ...lineage, role: profile.seedId, session: kind, trainable: "every assistant turn" },
+        trainOn: "ALL",
+        lineage: { ...lineage, role: profile.seedId, session: kind },
       });
     }
     return { output: { questions: asked.object.questions }, samples, ...usage, parseFailures: asked.parseFailures };
