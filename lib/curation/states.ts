@@ -10,9 +10,9 @@ export const SAMPLE_TRANSITIONS: Record<SampleState, readonly SampleState[]> = {
   NEW: ["AUTO_CHECKED", "NEEDS_REVIEW", "ERASED"],
   AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "ERASED"],
   NEEDS_REVIEW: ["APPROVED", "REJECTED", "ERASED"],
-  // A reviewer may change their mind; undoing a bulk action goes back to review.
-  APPROVED: ["REJECTED", "NEEDS_REVIEW", "ERASED"],
-  REJECTED: ["APPROVED", "NEEDS_REVIEW", "ERASED"],
+  // A reviewer may change their mind; undoing a bulk action restores the state it had before.
+  APPROVED: ["REJECTED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],
+  REJECTED: ["APPROVED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],
   ERASED: [],
 };
 

@@ -10,10 +10,26 @@ export async function eraseUserSamples(
   userId: string,
   reason: "consent_withdrawn" | "account_deleted",
 ): Promise<number> {
-  const { count } = await tx.trainingSample.updateMany({
-    where: { userId, state: { not: "ERASED" } },
-    data: { state: "ERASED", prompt: [], chosen: "", rejected: null, label: null, erasedAt: new Date() },
-  });
+  // Text and everything computed from it goes; the row stays as a tombstone, its move logged.
+  const [erased] = await tx.$queryRawUnsafe<{ count: bigint }[]>(
+    `WITH picked AS (
+       SELECT id, state FROM "TrainingSample" WHERE "userId" = $1 AND state <> 'ERASED' FOR UPDATE
+     ), moved AS (
+       UPDATE "TrainingSample" t
+          SET state = 'ERASED', prompt = '[]', chosen = '', rejected = NULL, label = NULL, "erasedAt" = now(),
+              checks = NULL, judgement = NULL, bands = '{}', flags = '{}', "updatedAt" = now()
+         FROM picked WHERE t.id = picked.id
+       RETURNING t.id, picked.state
+     ), logged AS (
+       INSERT INTO "SampleReview" (id, "sampleId", "reviewerId", "fromState", "toState", reason, "createdAt")
+       SELECT gen_random_uuid()::text, id, NULL, state, 'ERASED', $2, now() FROM moved
+       RETURNING 1
+     )
+     SELECT count(*) AS count FROM logged`,
+    userId,
+    reason,
+  );
+  const count = Number(erased?.count ?? 0);
   const seeds = await tx.repairSeed.deleteMany({ where: { userId, consumedAt: null } });
   // The event log keeps what happened (kind, thumb, ids) but not what was said, and leaves the exports.
   await tx.feedbackEvent.updateMany({ where: { userId }, data: { prompt: [], comment: null, consented: false } });

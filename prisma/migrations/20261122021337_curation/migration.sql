@@ -26,6 +26,9 @@ ADD COLUMN     "score" DOUBLE PRECISION,
 ADD COLUMN     "splitKey" TEXT,
 ADD COLUMN     "trainOn" "SampleTrainOn" NOT NULL DEFAULT 'LAST';
 
+-- AlterTable
+ALTER TABLE "SynthesisInput" ADD COLUMN     "license" TEXT;
+
 -- CreateTable
 CREATE TABLE "SampleReview" (
     "id" TEXT NOT NULL,
@@ -120,7 +123,7 @@ CREATE INDEX "TrainingSample_modelId_createdAt_idx" ON "TrainingSample"("modelId
 CREATE INDEX "TrainingSample_jobId_createdAt_idx" ON "TrainingSample"("jobId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "TrainingSample_score_idx" ON "TrainingSample"("score");
+CREATE INDEX "TrainingSample_score_id_idx" ON "TrainingSample"("score", "id");
 
 -- CreateIndex
 CREATE INDEX "TrainingSample_duplicateOf_idx" ON "TrainingSample"("duplicateOf");
@@ -136,6 +139,10 @@ ALTER TABLE "DatasetItem" ADD CONSTRAINT "DatasetItem_datasetVersionId_fkey" FOR
 
 -- AddForeignKey
 ALTER TABLE "DatasetItem" ADD CONSTRAINT "DatasetItem_sampleId_fkey" FOREIGN KEY ("sampleId") REFERENCES "TrainingSample"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+CREATE INDEX "TrainingSample_state_createdAt_idx" ON "TrainingSample"("state", "createdAt");
+CREATE INDEX "TrainingSample_pipeline_createdAt_idx" ON "TrainingSample"("pipeline", "createdAt");
+CREATE INDEX "TrainingSample_language_createdAt_idx" ON "TrainingSample"("language", "createdAt");
 
 -- Not expressible in the Prisma schema: array-overlap lookups of duplicate candidates and flag
 -- filters, and the review queue's word search over the prompt and the answers.
