@@ -9,6 +9,8 @@ const SECTIONS = [
   { href: "/admin/routing", label: "Routing" },
   { href: "/admin/feedback", label: "Feedback" },
   { href: "/admin/synthesis", label: "Synthesis" },
+  { href: "/admin/curation", label: "Curation" },
+  { href: "/admin/datasets", label: "Datasets" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and

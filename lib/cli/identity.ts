@@ -16,3 +16,10 @@ export async function resolveUser(email?: string): Promise<{ id: string; role: "
   if (!admin) throw new CliError("No admin account yet; create one with `troupe users create --admin` or pass --user.");
   return admin;
 }
+
+/** The account an admin-only command acts as (audited as it); refuses anyone else. */
+export async function resolveAdmin(email?: string) {
+  const user = await resolveUser(email);
+  if (user.role !== "ADMIN") throw new CliError(`${user.email} is not an admin.`);
+  return user;
+}

@@ -17,7 +17,7 @@ import {
   startExperiment,
   stopExperiment,
 } from "@/lib/models/routing-admin";
-import { resolveUser } from "./identity";
+import { resolveAdmin } from "./identity";
 import { registerPullCommand } from "./models-pull";
 import { CliError, emit, table } from "./output";
 
@@ -119,9 +119,7 @@ export function registerModelsCommands(program: Command): void {
   /** Routing changes are admin acts: they run as (and are audited for) an admin account. */
   const asAdmin = async (email?: string) => {
     await ensureDatabaseReady(log);
-    const user = await resolveUser(email);
-    if (user.role !== "ADMIN") throw new CliError(`${user.email} is not an admin.`);
-    return user;
+    return resolveAdmin(email);
   };
   const versionIdByName = async (name: string) => {
     const version = await db.modelVersion.findUnique({ where: { name }, select: { id: true } });

@@ -13,7 +13,7 @@ import type { InputKind } from "@/lib/synthesis/inputs";
 import { controlJob, jobDetail, listJobs } from "@/lib/synthesis/jobs";
 import { PIPELINES, type PipelineName } from "@/lib/synthesis/pipelines";
 import { executeJob, importInput, startSynthesis } from "@/lib/synthesis/service";
-import { resolveUser } from "./identity";
+import { resolveAdmin } from "./identity";
 import { CliError, emit, table } from "./output";
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -128,8 +128,7 @@ export function registerSynthCommands(program: Command): void {
       .option("--json", "print a JSON summary")
       .action(async (options: SynthOptions) => {
         await ensureDatabaseReady(log);
-        const admin = await resolveUser(options.user);
-        if (admin.role !== "ADMIN") throw new CliError(`${admin.email} is not an admin.`);
+        const admin = await resolveAdmin(options.user);
         const kind = name === "profiles" ? "personas" : name === "ditto" ? "knowledge" : "instructions";
         const input = name === "repair" ? null : await inputId(kind, options.input, admin.id);
         const version = options.model

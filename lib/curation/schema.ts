@@ -84,3 +84,30 @@ export const revisionSchema = z.object({
   rejected: optional(z.string().trim().min(1).max(MAX_ANSWER)),
   note: optional(z.string().trim().max(300)),
 });
+
+/**
+ * The queue's query from URL search params, keeping the parameters that are valid and dropping the
+ * rest, so a hand-edited or stale link still opens the queue.
+ */
+export function parseQueueParams(params: Record<string, string | string[] | undefined>): QueueQuery {
+  const query: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(queueQuerySchema.shape)) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined) continue;
+    const parsed = (field as z.ZodType).safeParse(value);
+    if (parsed.success && parsed.data !== undefined) query[key] = parsed.data;
+  }
+  return query as QueueQuery;
+}
+
+/** The query as URL search params (for links between the queue and the reviewer). */
+export function queueSearch(query: QueueQuery, overrides: Partial<Record<keyof QueueQuery, string | undefined>> = {}) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, ...overrides })) {
+    if (value === undefined || value === null || value === "") continue;
+    search.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}

@@ -3,8 +3,8 @@ import "server-only";
 // trainers read (see method.md). Rows come from the database in keyset-paged batches, so memory
 // stays flat however many there are. Only consenting users' signals are exported, raw events included.
 import type { Prisma } from "@/generated/prisma/client";
+import { type ExportSample, formatLines, type PromptTurn } from "@/lib/datasets/formats";
 import { db } from "@/lib/db";
-import type { PromptTurn } from "./lineage";
 import type { ExportFormat } from "./schema";
 
 const BATCH = 500;
@@ -29,26 +29,12 @@ async function* pages<T extends { createdAt: Date; id: string }>(fetch: (cursor:
   }
 }
 
-const assistant = (content: string) => [{ role: "assistant", content }];
-
-/** One training row in `format`, from a sample. */
+/** The training line of a sample in `format`: the dataset exporters' output for the same format. */
 export function formatSample(
   format: Exclude<ExportFormat, "events">,
-  sample: { prompt: unknown; chosen: string; rejected: string | null; label: boolean | null },
-): Record<string, unknown> {
-  const prompt = sample.prompt as PromptTurn[];
-  switch (format) {
-    case "trl-dpo":
-      return { prompt, chosen: assistant(sample.chosen), rejected: assistant(sample.rejected ?? "") };
-    case "openai-dpo":
-      return {
-        input: { messages: prompt },
-        preferred_output: assistant(sample.chosen),
-        non_preferred_output: assistant(sample.rejected ?? ""),
-      };
-    case "trl-kto":
-      return { prompt, completion: assistant(sample.chosen), label: sample.label === true };
-  }
+  sample: Omit<ExportSample, "prompt"> & { prompt: unknown },
+): string {
+  return formatLines(format, { ...sample, prompt: sample.prompt as PromptTurn[] });
 }
 
 /** JSON lines of the export, batch by batch (each chunk ends with a newline). */
@@ -77,9 +63,18 @@ export async function* exportFeedback(format: ExportFormat, options: { since?: D
       where: { ...where, ...after(cursor) },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: BATCH,
-      select: { id: true, createdAt: true, prompt: true, chosen: true, rejected: true, label: true },
+      select: {
+        id: true,
+        createdAt: true,
+        kind: true,
+        prompt: true,
+        chosen: true,
+        rejected: true,
+        label: true,
+        trainOn: true,
+      },
     }),
   )) {
-    yield rows.map((row) => `${JSON.stringify(formatSample(format, row))}\n`).join("");
+    yield rows.map((row) => formatSample(format, row)).join("");
   }
 }
