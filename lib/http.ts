@@ -73,3 +73,28 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     }
   };
 }
+
+/** A download streamed from an async generator; cancelling the request stops the generator. */
+export function streamDownload(
+  chunks: AsyncGenerator<string | Uint8Array>,
+  options: { contentType: string; filename: string },
+): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "Content-Type": options.contentType,
+      "Content-Disposition": `attachment; filename="${options.filename.replace(/[^\w.-]+/g, "_")}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,7 +1,10 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { rename } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { z } from "zod";
+import { datasetBundle } from "@/lib/datasets/bundle";
 import { DATASET_FORMATS, type DatasetFormat } from "@/lib/datasets/formats";
 import {
   createDatasetVersion,
@@ -9,7 +12,6 @@ import {
   getDatasetVersion,
   listDatasetVersions,
 } from "@/lib/datasets/queries";
-import { trainingRecipe } from "@/lib/datasets/recipe";
 import { EXPORT_SPLITS } from "@/lib/datasets/schema";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
@@ -176,33 +178,17 @@ export function registerDatasetsCommands(program: Command): void {
 
   datasets
     .command("bundle")
-    .description("Write a training bundle: train/validation JSONL, the dataset card, and a TRL LoRA recipe.")
+    .description("Write a training bundle (zip): train/validation JSONL, the dataset card and a TRL LoRA recipe.")
     .argument("<id>", "dataset version id")
-    .requiredOption("--out <dir>", "directory to write into (created if missing)")
+    .requiredOption("--out <file>", "the zip file to write")
     .option("--format <format>", TRAINER_FORMATS.join(" | "), "trl-sft")
     .option("--user <email>", "the admin account to act as")
     .action(async (id: string, options: { out: string; format: string; user?: string }) => {
       const format = parseWith(z.enum(TRAINER_FORMATS), options.format);
       await asAdmin(options.user);
-      const version = await getDatasetVersion(id);
-      await mkdir(options.out, { recursive: true });
-      const train = await writeJsonLines(join(options.out, "train.jsonl"), exportDatasetVersion(id, format, "train"));
-      const validation = await writeJsonLines(
-        join(options.out, "validation.jsonl"),
-        exportDatasetVersion(id, format, "validation"),
-      );
-      const recipe = trainingRecipe({
-        name: version.name,
-        version: version.version,
-        format,
-        train: train.lines,
-        validation: validation.lines,
-      });
-      await writeFile(join(options.out, "README.md"), recipe.readme);
-      await writeFile(join(options.out, "train_lora.py"), recipe.script);
-      await writeFile(join(options.out, "dataset_card.md"), version.card);
-      log(
-        `wrote ${train.lines} train and ${validation.lines} validation row(s), README.md, train_lora.py and dataset_card.md to ${options.out}`,
-      );
+      const partial = `${options.out}.partial`;
+      await pipeline(Readable.from(datasetBundle(id, format)), createWriteStream(partial));
+      await rename(partial, options.out);
+      log(`wrote ${options.out}: train.jsonl, validation.jsonl, README.md, train_lora.py, dataset_card.md`);
     });
 }

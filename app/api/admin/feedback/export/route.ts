@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { exportFeedback } from "@/lib/feedback/export";
 import { EXPORT_FORMATS } from "@/lib/feedback/schema";
-import { parseWith, route } from "@/lib/http";
+import { parseWith, route, streamDownload } from "@/lib/http";
 
 const querySchema = z.object({
   format: z.enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(", ")}` }),
@@ -13,23 +13,8 @@ const querySchema = z.object({
 export const GET = route(async (request) => {
   const query = parseWith(querySchema, Object.fromEntries(new URL(request.url).searchParams));
   await requireRole("ADMIN");
-  const lines = exportFeedback(query.format, query.since ? { since: new Date(query.since) } : {});
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await lines.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await lines.return(undefined);
-    },
-  });
-  return new Response(body, {
-    headers: {
-      "Content-Type": "application/x-ndjson; charset=utf-8",
-      "Content-Disposition": `attachment; filename="troupe-feedback-${query.format}.jsonl"`,
-      "Cache-Control": "no-store",
-    },
+  return streamDownload(exportFeedback(query.format, query.since ? { since: new Date(query.since) } : {}), {
+    contentType: "application/x-ndjson; charset=utf-8",
+    filename: `troupe-feedback-${query.format}.jsonl`,
   });
 });
