@@ -3,13 +3,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
+import { curationBenchmark } from "@/e2e/bench/curation";
 import { galleryBenchmark } from "@/e2e/bench/gallery";
 import type { Benchmark, Measure } from "@/e2e/bench/harness";
 import { prefixStabilityBenchmark } from "@/e2e/bench/prefix-stability";
 import { synthesisBenchmark } from "@/e2e/bench/synthesis";
 import { projectRoot } from "@/lib/paths";
 
-const BENCHMARKS: Benchmark[] = [galleryBenchmark, prefixStabilityBenchmark, chatStreamBenchmark, synthesisBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  galleryBenchmark,
+  prefixStabilityBenchmark,
+  chatStreamBenchmark,
+  synthesisBenchmark,
+  curationBenchmark,
+];
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);
