@@ -31,6 +31,8 @@ const baseSchema = z.object({
   SYNTH_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
   SYNTH_ENDPOINT_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
   DB_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
+  CURATION_JUDGE: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })),
+  CURATION_JUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   CHAT_FIRST_TOKEN_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
   CHAT_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
 });

@@ -30,11 +30,12 @@ const WORDS = [
   "forge",
 ];
 
-async function seed(): Promise<void> {
+/** Seed `approved` approved samples and `waiting` ones waiting for review (exported for profiling). */
+export async function seedSamples(approved: number, waiting: number): Promise<void> {
   const { pool } = await import("@/lib/db");
   const words = `ARRAY[${WORDS.map((word) => `'${word}'`).join(",")}]`;
   const batch = 100_000;
-  for (let start = 1; start <= APPROVED + WAITING; start += batch) {
+  for (let start = 1; start <= approved + waiting; start += batch) {
     await pool.query(
       `INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, lineage, "dedupeKey", "trainOn",
          "checkedAt", "characterId", pipeline, "jobId", "splitKey", language, "promptTokens", "answerTokens",
@@ -57,7 +58,7 @@ async function seed(): Promise<void> {
          FROM generate_series($1::int, $2::int) AS i,
               LATERAL (SELECT (${words})[1 + i % 12] AS w1, (${words})[1 + (i / 12) % 12] AS w2,
                               (${words})[1 + (i / 144) % 12] AS w3) AS picked`,
-      [start, Math.min(start + batch - 1, APPROVED + WAITING), APPROVED],
+      [start, Math.min(start + batch - 1, approved + waiting), approved],
     );
   }
   await pool.query('ANALYZE "TrainingSample"');
@@ -105,7 +106,7 @@ export const curationBenchmark: Benchmark = {
   async run(): Promise<Measure[]> {
     return withScratchDatabase("troupe_bench_curation", async () => {
       const seeded = performance.now();
-      await seed();
+      await seedSamples(APPROVED, WAITING);
       console.log(
         `  seeded ${(APPROVED + WAITING).toLocaleString("en")} samples in ${((performance.now() - seeded) / 1000).toFixed(0)} s`,
       );

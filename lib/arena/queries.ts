@@ -7,6 +7,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
 import { getOwnConversation, messageFields, startConversation, toViews } from "@/lib/chat/queries";
 import { selectedPath } from "@/lib/chat/tree";
+import { requestSampleChecks } from "@/lib/curation/checks";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { conversationTree, replyLineage } from "@/lib/feedback/lineage";
@@ -198,7 +199,10 @@ export async function voteBattle(actor: Actor, conversationId: string, battleId:
               dedupeKey: `kto:arena:${battle.id}:${reply.id}`,
             }))
           : [];
-    if (rows.length > 0) await db.trainingSample.createMany({ data: rows, skipDuplicates: true });
+    if (rows.length > 0) {
+      await db.trainingSample.createMany({ data: rows, skipDuplicates: true });
+      await requestSampleChecks();
+    }
   }
   const names = await db.modelVersion.findMany({
     where: { id: { in: [battle.versionAId, battle.versionBId] } },

@@ -19,6 +19,8 @@ export async function writeJsonLines(
         yield chunk;
       }
     })(),
+    // Bytes, not chunks: at most about 1 MB waits for the disk, however large the chunks are.
+    { objectMode: false, highWaterMark: 1 << 20 },
   );
   if (out === "-") {
     await pipeline(counted, process.stdout);

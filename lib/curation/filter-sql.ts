@@ -11,9 +11,6 @@ export class SqlParams {
   }
 }
 
-/** The search expression; it must stay identical to the one the GIN index is built on. */
-export const SEARCH_VECTOR = `to_tsvector('simple'::regconfig, s.prompt::text || ' ' || s.chosen || ' ' || coalesce(s.rejected, ''))`;
-
 export function filterConditions(filter: SampleFilter, params: SqlParams): string[] {
   const where: string[] = [];
   if (filter.state?.length) where.push(`s.state = ANY(${params.add(filter.state)}::"SampleState"[])`);
@@ -29,7 +26,7 @@ export function filterConditions(filter: SampleFilter, params: SqlParams): strin
   else if (filter.flag === "none") where.push(`cardinality(s.flags) = 0`);
   else if (filter.flag) where.push(`s.flags @> ARRAY[${params.add(filter.flag)}]::text[]`);
   if (filter.language) where.push(`s.language = ${params.add(filter.language)}`);
-  if (filter.q) where.push(`${SEARCH_VECTOR} @@ websearch_to_tsquery('simple', ${params.add(filter.q)})`);
+  if (filter.q) where.push(`s."searchVector" @@ websearch_to_tsquery('simple', ${params.add(filter.q)})`);
   if (filter.duplicates === "exclude") where.push(`s."duplicateOf" IS NULL`);
   else if (filter.duplicates === "only") where.push(`s."duplicateOf" IS NOT NULL`);
   return where;

@@ -5,6 +5,7 @@ import "server-only";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
 import { getOwnConversation } from "@/lib/chat/queries";
+import { requestSampleChecks } from "@/lib/curation/checks";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { conversationTree, type ReplyLineage, replyLineage } from "./lineage";
@@ -112,6 +113,7 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
       await tx.repairSeed.create({ data: { feedbackEventId: event.id, messageId: message.id, userId: actor.id } });
     }
   });
+  if (consented && data.value !== null) await requestSampleChecks();
   return { value: data.value, reasons: data.reasons, comment: data.comment ?? null };
 }
 
@@ -166,5 +168,6 @@ export async function recordTreePreferences(userId: string, conversationId: stri
     }
     stored += (await db.trainingSample.createMany({ data: rows, skipDuplicates: true })).count;
   }
+  if (stored > 0) await requestSampleChecks();
   return stored;
 }

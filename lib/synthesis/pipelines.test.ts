@@ -104,7 +104,9 @@ describe("pipelines against the simulator", () => {
     expect(rows).toHaveLength(6);
     for (const row of rows) {
       const prompt = row.prompt as { role: string; content: string }[];
-      expect(row).toMatchObject({ kind: "SFT", source: "SYNTHETIC", state: "NEW" });
+      expect(row).toMatchObject({ kind: "SFT", source: "SYNTHETIC" });
+      // A worker started by another test file may already have checked it; nobody has reviewed it.
+      expect(["NEW", "AUTO_CHECKED", "NEEDS_REVIEW"]).toContain(row.state);
       expect(prompt[0]?.role).toBe("system");
       expect(prompt.at(-1)?.role).toBe("user");
       expect(row.chosen.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { Prisma } from "@/generated/prisma/client";
+import { requestSampleChecks } from "@/lib/curation/checks";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { backoffMs, isTransient, sleep } from "./retry";
@@ -184,8 +185,12 @@ export async function claimByKey(jobId: string, key: string, workerId: string): 
   return rows[0] ?? null;
 }
 
-/** Mark the job completed once no item is left to run (any worker may be the one to notice). */
+/**
+ * Mark the job completed once no item is left to run (any worker may be the one to notice). Called
+ * when a runner or a batch import is through, so its samples are checked now, not item by item.
+ */
 export async function completeIfDone(jobId: string) {
+  await requestSampleChecks();
   await refreshCounters(jobId);
   const open = await db.synthesisItem.count({ where: { jobId, status: { in: ["PENDING", "RUNNING"] } } });
   if (open === 0) {
