@@ -71,7 +71,20 @@ async function exportThroughCli(
 ): Promise<{ mbPerSecond: number; peakMb: number; megabytes: number }> {
   const child = spawn(
     process.execPath,
-    [path.join(projectRoot(), "bin/troupe.cjs"), "datasets", "export", id, "--format", "openai-sft", "--out", out],
+    // The CLI process itself, started the way bin/troupe.cjs starts it (the wrapper's own RSS is not the export's).
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      path.join(projectRoot(), "lib/cli/main.ts"),
+      "datasets",
+      "export",
+      id,
+      "--format",
+      "openai-sft",
+      "--out",
+      out,
+    ],
     {
       env: process.env,
       stdio: ["ignore", "ignore", "pipe"],

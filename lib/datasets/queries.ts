@@ -8,6 +8,7 @@ import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { datasetCard } from "./card";
 import { type DatasetFormat, type ExportSample, formatKinds, formatLines } from "./formats";
+import { compactJsonbText } from "./jsonb";
 import type { CreateDatasetInput, DatasetFilter } from "./schema";
 import { createDatasetSchema } from "./schema";
 import { splitSql } from "./split";
@@ -239,8 +240,8 @@ export async function getDatasetVersion(id: string) {
   };
 }
 
-const EXPORT_BATCH = 2000;
-const EXPORT_READS_IN_FLIGHT = 4;
+const EXPORT_BATCH = 1000;
+const EXPORT_READS_IN_FLIGHT = 3;
 
 /** The version's rows in `format`, as JSON-lines chunks; erased samples and kinds the format does not take are skipped. */
 export async function* exportDatasetVersion(
@@ -270,10 +271,11 @@ export async function* exportDatasetVersion(
   };
   const samples = async (ids: string[]): Promise<ExportSample[]> => {
     const { rows } = await pool.query<ExportSample>(
-      `SELECT id, kind, prompt, chosen, rejected, label, "trainOn" FROM "TrainingSample"
+      `SELECT id, kind, prompt::text AS prompt, chosen, rejected, label, "trainOn" FROM "TrainingSample"
         WHERE id = ANY($1::text[]) AND state <> 'ERASED' AND kind = ANY($2::"SampleKind"[])`,
       [ids, kinds],
     );
+    for (const row of rows) row.prompt = compactJsonbText(row.prompt);
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   };
   const reading: Promise<ExportSample[]>[] = [];

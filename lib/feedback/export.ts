@@ -3,7 +3,7 @@ import "server-only";
 // trainers read (see method.md). Rows come from the database in keyset-paged batches, so memory
 // stays flat however many there are. Only consenting users' signals are exported, raw events included.
 import type { Prisma } from "@/generated/prisma/client";
-import { type ExportSample, formatLines, type PromptTurn } from "@/lib/datasets/formats";
+import { type ExportSample, formatLines } from "@/lib/datasets/formats";
 import { db } from "@/lib/db";
 import type { ExportFormat } from "./schema";
 
@@ -34,7 +34,7 @@ export function formatSample(
   format: Exclude<ExportFormat, "events">,
   sample: Omit<ExportSample, "prompt"> & { prompt: unknown },
 ): string {
-  return formatLines(format, { ...sample, prompt: sample.prompt as PromptTurn[] });
+  return formatLines(format, { ...sample, prompt: JSON.stringify(sample.prompt) });
 }
 
 /** JSON lines of the export, batch by batch (each chunk ends with a newline). */

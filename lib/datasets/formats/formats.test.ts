@@ -2,10 +2,22 @@
 // against its strict schema, and the masking rules spelled out: where weight 0 goes, how many rows a
 // trl-sft sample becomes. Golden files are rewritten only with `vitest -u`, after reading the diff.
 import { describe, expect, it } from "vitest";
-import { DATASET_FORMATS, type DatasetFormat, type ExportSample, formatKinds, formatLines } from "./index";
+import {
+  DATASET_FORMATS,
+  type DatasetFormat,
+  type ExportSample,
+  formatKinds,
+  formatLines as formatSampleLines,
+  type PromptTurn,
+} from "./index";
 import { FORMAT_SCHEMAS } from "./schemas";
 
-const sample = (fields: Partial<ExportSample> & Pick<ExportSample, "id" | "prompt" | "chosen">): ExportSample => ({
+// Fixtures keep their turns as arrays; the exporters take them as the JSON text the database gives.
+type Fixture = Omit<ExportSample, "prompt"> & { prompt: PromptTurn[] };
+const formatLines = (format: DatasetFormat, item: Fixture) =>
+  formatSampleLines(format, { ...item, prompt: JSON.stringify(item.prompt) });
+
+const sample = (fields: Partial<Fixture> & Pick<Fixture, "id" | "prompt" | "chosen">): Fixture => ({
   kind: "SFT",
   rejected: null,
   label: null,
@@ -92,11 +104,11 @@ const FIXTURES = [
   undesirable,
 ];
 
-const exported = (format: DatasetFormat, samples: ExportSample[] = FIXTURES) =>
+const exported = (format: DatasetFormat, samples: Fixture[] = FIXTURES) =>
   samples.map((item) => formatLines(format, item)).join("");
 
 // biome-ignore lint/suspicious/noExplicitAny: test rows are read back as plain JSON.
-const rows = (format: DatasetFormat, item: ExportSample): any[] =>
+const rows = (format: DatasetFormat, item: Fixture): any[] =>
   formatLines(format, item)
     .split("\n")
     .filter(Boolean)

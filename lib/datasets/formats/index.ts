@@ -1,9 +1,9 @@
 // The dataset exporters: one module per trainer format, each turning a sample into the exact JSON
 // lines that trainer reads (method.md, "Formats the exports must produce exactly"). Pure and hot:
-// a version export streams up to millions of rows through here, so every output line is one
-// JSON.stringify of an object built in the key order the golden files pin, with no validation per
-// row (samples were validated when they were stored; schemas.ts checks the output in tests).
-// Prompt turns are written as they are given, so callers pass `{role, content}` turns only.
+// a version export streams up to millions of rows through here at ≥ 100 MB/s, so the prompt arrives
+// as compact JSON text and formats that copy it unchanged splice it into the line without parsing;
+// only those that reshape turns parse it. Key order is the one the golden files pin; there is no
+// validation per row (samples were validated when stored; schemas.ts checks the output in tests).
 import * as openaiDpo from "./openai-dpo";
 import * as openaiSft from "./openai-sft";
 import * as sharegpt from "./sharegpt";
@@ -16,8 +16,8 @@ export type PromptTurn = { role: "system" | "user" | "assistant"; content: strin
 export type ExportSample = {
   id: string;
   kind: "SFT" | "PREFERENCE" | "KTO";
-  /** The conversation before the answer, system first when present. */
-  prompt: PromptTurn[];
+  /** The conversation before the answer as compact JSON text, `[{"role":…,"content":…},…]`, system first when present. */
+  prompt: string;
   /** SFT: the answer; PREFERENCE: the chosen answer; KTO: the judged answer. */
   chosen: string;
   /** PREFERENCE only. */
@@ -41,6 +41,16 @@ const EXPORTERS: Record<DatasetFormat, Exporter> = {
   "trl-kto": trlKto,
   sharegpt,
 };
+
+/** An answer as a one-message assistant list, in JSON. */
+export function answerJson(content: string): string {
+  return `[{"role":"assistant","content":${JSON.stringify(content)}}]`;
+}
+
+/** The prompt's turns, for formats that reshape them. */
+export function turnsOf(sample: ExportSample): PromptTurn[] {
+  return JSON.parse(sample.prompt) as PromptTurn[];
+}
 
 /** Which sample kinds a format takes (others are skipped by the exporter). */
 export function formatKinds(format: DatasetFormat): readonly ExportSample["kind"][] {

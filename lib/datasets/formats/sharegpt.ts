@@ -8,7 +8,7 @@
 // `message_field_training: weight` (a turn's field, when present, decides whether it is trained;
 // turns without it fall back to `roles_to_train`, default assistant). LLaMA-Factory ignores
 // per-turn fields: its `mask_history: true` trains on the last turn of every row instead.
-import type { ExportSample } from "./index";
+import { type ExportSample, turnsOf } from "./index";
 
 export const kinds = ["SFT"] as const;
 
@@ -18,7 +18,7 @@ export function lines(sample: ExportSample): string {
   let system: string | null = null;
   const conversations: Turn[] = [];
   const maskEarlierAnswers = sample.trainOn === "LAST";
-  for (const turn of sample.prompt) {
+  for (const turn of turnsOf(sample)) {
     if (turn.role === "system") system = system === null ? turn.content : `${system}\n\n${turn.content}`;
     else if (turn.role === "user") conversations.push({ from: "human", value: turn.content });
     else

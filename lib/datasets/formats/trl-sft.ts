@@ -6,20 +6,19 @@
 // every assistant turn, so it cannot express LAST.
 // So a LAST sample is one row, and an ALL sample becomes one row per assistant turn (the prompt is
 // everything before that turn): each trainable answer is trained exactly once, nothing else is.
-import type { ExportSample, PromptTurn } from "./index";
+import { answerJson, type ExportSample, turnsOf } from "./index";
 
 export const kinds = ["SFT"] as const;
 
-const row = (prompt: PromptTurn[], answer: string) =>
-  `${JSON.stringify({ prompt, completion: [{ role: "assistant", content: answer }] })}\n`;
+const row = (promptJson: string, answer: string) => `{"prompt":${promptJson},"completion":${answerJson(answer)}}\n`;
 
 export function lines(sample: ExportSample): string {
-  const { prompt } = sample;
   let out = "";
   if (sample.trainOn === "ALL") {
+    const prompt = turnsOf(sample);
     for (const [index, turn] of prompt.entries()) {
-      if (turn.role === "assistant") out += row(prompt.slice(0, index), turn.content);
+      if (turn.role === "assistant") out += row(JSON.stringify(prompt.slice(0, index)), turn.content);
     }
   }
-  return out + row(prompt, sample.chosen);
+  return out + row(sample.prompt, sample.chosen);
 }
