@@ -147,7 +147,10 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
   function send() {
     const content = draft.trim();
     if (!content || busy) return;
-    void stream(`${base}/messages`, { content, clientRequestId: crypto.randomUUID() }, content);
+    // Reply to what is on screen: a swipe's switch may still be on its way to the server, and the
+    // server's own idea of the end of the path would then hang this message under the other reply.
+    const parentId = path.at(-1)?.id ?? null;
+    void stream(`${base}/messages`, { content, clientRequestId: crypto.randomUUID(), parentId }, content);
   }
 
   async function select(messageId: string) {
