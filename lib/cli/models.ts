@@ -68,7 +68,9 @@ export function registerModelsCommands(program: Command): void {
     .option("--adapter-path <path>", "where vLLM finds the adapter")
     .option("--base <model>", "the base model the adapter was trained on")
     .option("--endpoint <name>", "the endpoint serving it", "default")
+    .option("--dataset <id>", "the dataset version it was trained on")
     .option("--notes <text>", "notes for admins", "")
+    .option("--user <email>", "the admin account to act as (default: the first admin)")
     .option("--json", "machine-readable output")
     .action(
       async (options: {
@@ -77,10 +79,12 @@ export function registerModelsCommands(program: Command): void {
         adapterPath?: string;
         base?: string;
         endpoint: string;
+        dataset?: string;
         notes: string;
+        user?: string;
         json?: boolean;
       }) => {
-        await ensureDatabaseReady(log);
+        await asAdmin(options.user);
         const version = await registerModelVersion({
           name: options.name,
           servedModelId: options.model,
@@ -88,6 +92,7 @@ export function registerModelsCommands(program: Command): void {
           notes: options.notes,
           ...(options.adapterPath ? { adapterPath: options.adapterPath } : {}),
           ...(options.base ? { baseModel: options.base } : {}),
+          ...(options.dataset ? { datasetVersionId: options.dataset } : {}),
         });
         emit(
           options,

@@ -10,6 +10,7 @@ import {
 import { splitOf } from "@/lib/datasets/split";
 import { db } from "@/lib/db";
 import { eraseUserSamples } from "@/lib/feedback/erasure";
+import { registerModelVersion } from "@/lib/models/queries";
 import { assertTestDatabase } from "@/lib/testing/db";
 import { createUser } from "@/lib/users/queries";
 import {
@@ -294,6 +295,26 @@ describe("dataset versions", () => {
     ]);
     expect(full.mix.contributors).toBe(1);
     expect(full.card).toContain("3 rows come from 1 users' feedback");
+
+    // An adapter trained on it is registered with the version as its lineage.
+    const endpoint = await db.modelEndpoint.create({ data: { name: `ep-${tag}`, baseUrl: "http://127.0.0.1:9/v1" } });
+    const adapter = `lighthouse-${tag.slice(3, 11)}-v1`;
+    await registerModelVersion({
+      name: `Lighthouse ${tag}`,
+      servedModelId: adapter,
+      adapterPath: `/adapters/${adapter}`,
+      endpointName: endpoint.name,
+      datasetVersionId: version.id,
+    });
+    expect((await getDatasetVersion(version.id)).models.map((model) => model.servedModelId)).toEqual([adapter]);
+    await expect(
+      registerModelVersion({
+        name: `Ghost ${tag}`,
+        servedModelId: "base",
+        endpointName: endpoint.name,
+        datasetVersionId: "nope",
+      }),
+    ).rejects.toMatchObject({ code: "not_found:dataset" });
 
     const again = await createDatasetVersion(reviewer, {
       name: `test ${tag}`,

@@ -34,6 +34,7 @@ export async function* datasetBundle(id: string, format: RecipeFormat): AsyncGen
     yield* drain();
   }
   const recipe = trainingRecipe({
+    id: version.id,
     name: version.name,
     version: version.version,
     format,

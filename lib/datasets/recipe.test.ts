@@ -9,7 +9,7 @@ import { isVersionedAdapterName } from "@/lib/models/vllm-admin";
 import { adapterName, DEFAULT_BASE_MODEL, HYPERPARAMETERS, type RecipeFormat, trainingRecipe } from "./recipe";
 
 const recipe = (format: RecipeFormat, validation = 40) =>
-  trainingRecipe({ name: "Maren's Lighthouse", version: 3, format, train: 960, validation });
+  trainingRecipe({ id: "cmdataset0001", name: "Maren's Lighthouse", version: 3, format, train: 960, validation });
 
 /** The `troupe models <name>` subcommand as the CLI defines it. */
 function modelsSubcommand(name: string): Command {
@@ -102,6 +102,7 @@ describe("trainingRecipe", () => {
     expect(value("--model")).toBe("marens-lighthouse-v3");
     expect(isVersionedAdapterName(value("--model") as string)).toBe(true);
     expect(value("--base")).toBe(DEFAULT_BASE_MODEL);
+    expect(value("--dataset")).toBe("cmdataset0001");
     expect(readme).toContain("--lora-modules marens-lighthouse-v3=");
     expect(readme).toContain(`npx troupe models load 'Maren'\\''s Lighthouse v3'`);
     expect(modelsSubcommand("load").registeredArguments).toHaveLength(1);

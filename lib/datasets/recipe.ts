@@ -6,6 +6,8 @@
 export type RecipeFormat = "trl-sft" | "trl-dpo" | "trl-kto";
 
 export type RecipeInput = {
+  /** The dataset version's id, recorded on the model version registered from it. */
+  id: string;
   name: string;
   version: number;
   format: RecipeFormat;
@@ -154,7 +156,7 @@ print(f"LoRA adapter saved to {args.output_dir}")
 }
 
 function readme(input: RecipeInput): string {
-  const { name, version, format, train, validation } = input;
+  const { id, name, version, format, train, validation } = input;
   const { trainer, rows } = TRAINERS[format];
   const h = HYPERPARAMETERS;
   const adapter = adapterName(name, version);
@@ -216,7 +218,7 @@ register the adapter below, then \`npx troupe models load ${versionName}\`.
 Register it so users can chat with it (add \`--endpoint <name>\` when the server is not Troupe's default endpoint):
 
 \`\`\`sh
-npx troupe models register --name ${versionName} --model ${adapter} --adapter-path ${adapterPath} --base ${DEFAULT_BASE_MODEL}
+npx troupe models register --name ${versionName} --model ${adapter} --adapter-path ${adapterPath} --base ${DEFAULT_BASE_MODEL} --dataset ${id}
 \`\`\`
 
 The served name \`${adapter}\` is immutable and versioned: a new training run gets a new version, never the same name.

@@ -147,6 +147,9 @@ export async function registerModelVersion(input: RegisterModelInput) {
       `No endpoint named "${data.endpointName}". Set LLM_BASE_URL or add the endpoint first.`,
     );
   }
+  if (data.datasetVersionId && !(await db.datasetVersion.findUnique({ where: { id: data.datasetVersionId } }))) {
+    throw new AppError("not_found:dataset", `No dataset version with id "${data.datasetVersionId}".`);
+  }
   try {
     return await db.modelVersion.create({
       data: {
@@ -155,6 +158,7 @@ export async function registerModelVersion(input: RegisterModelInput) {
         endpointId: endpoint.id,
         baseModel: data.baseModel ?? null,
         adapterPath: data.adapterPath ?? null,
+        datasetVersionId: data.datasetVersionId ?? null,
         notes: data.notes,
       },
     });

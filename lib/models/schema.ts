@@ -30,6 +30,8 @@ export const registerModelSchema = z.object({
   endpointName: z.string().trim().min(1).max(120).default("default"),
   baseModel: z.string().trim().max(200).optional(),
   adapterPath: z.string().trim().max(1000).optional(),
+  /** The dataset version it was trained on (lineage from a reply back to its training data). */
+  datasetVersionId: z.string().trim().min(1).max(64).optional(),
   notes: z.string().max(2000).default(""),
 });
 export type RegisterModelInput = z.input<typeof registerModelSchema>;
