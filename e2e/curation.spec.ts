@@ -99,6 +99,33 @@ test.describe("curation and datasets", () => {
     await admin.close();
   });
 
+  test("a user offers a chat as training data; without consent the offer is refused and nothing is stored", async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(90_000);
+    const word = `offer${stamp()}`;
+    await new AuthPage(page).signUp("Otto Offerer", `otto-${word}@example.com`, TEST_PASSWORD);
+    const chat = new ChatPage(page);
+    await chat.startWith(await createCharacter(page, `Offered ${word}`));
+    await chat.send(`Tell me a story about ${word}.`);
+    await chat.waitForReply();
+    await page.getByTestId("offer-chat").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Not offered" })).toContainText("Settings");
+
+    expect((await page.request.put("/api/me/consent", { data: { trainingConsent: true } })).status()).toBe(200);
+    await page.getByTestId("offer-chat").click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Offered for training" })).toBeVisible();
+
+    const admin = await asAdmin(browser);
+    await expect(async () => {
+      await admin.goto(`/admin/curation?source=CHAT&q=${word}`);
+      await expect(admin.getByTestId("queue-row")).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(admin.getByTestId("queue-row")).toContainText("chat");
+    await admin.close();
+  });
+
   test("non-admins get 403 on every curation and dataset page and endpoint; anonymous callers 401", async ({
     page,
     playwright,

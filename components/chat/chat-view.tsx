@@ -153,6 +153,31 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
     void stream(`${base}/messages`, { content, clientRequestId: crypto.randomUUID(), parentId }, content);
   }
 
+  // The chat up to the last reply on screen can be offered whole as training data.
+  const lastShown = path.at(-1);
+  const offerable =
+    !readOnly && lastShown?.role === "assistant" && lastShown.status === "complete" && lastShown.parentId
+      ? lastShown.id
+      : null;
+
+  async function offer(messageId: string) {
+    const response = await fetch(`${base}/offer`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ messageId }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      toast({ title: "Not offered", description: body?.error?.message, variant: "error" });
+      return;
+    }
+    toast({
+      title: body?.offered ? "Offered for training" : "Already offered",
+      description: "A reviewer reads it before it can become training data.",
+      variant: "success",
+    });
+  }
+
   async function select(messageId: string) {
     const response = await fetch(`${base}/select`, {
       method: "POST",
@@ -273,6 +298,19 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
           </li>
         ) : null}
       </ol>
+      {offerable ? (
+        <div className="flex justify-end pb-2">
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => void offer(offerable)}
+            disabled={busy}
+            data-testid="offer-chat"
+          >
+            Offer this chat as training data
+          </Button>
+        </div>
+      ) : null}
       <div ref={bottomRef} />
       {readOnly ? (
         <Alert

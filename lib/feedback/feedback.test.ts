@@ -12,7 +12,7 @@ import { registerModelVersion, saveEndpoint } from "@/lib/models/queries";
 import { assertTestDatabase } from "@/lib/testing/db";
 import { createUser, setTrainingConsent } from "@/lib/users/queries";
 import { exportFeedback } from "./export";
-import { rateMessage, recordTreePreferences } from "./record";
+import { offerConversation, rateMessage, recordTreePreferences } from "./record";
 
 const MODEL = "troupe-sim/base-7b";
 const run = Date.now().toString(36);
@@ -118,6 +118,63 @@ describe("ratings", () => {
     expect(await db.feedbackEvent.findFirst({ where: { messageId: reply.id } })).toMatchObject({ consented: false });
     expect(await db.trainingSample.count({ where: { userId: declining.id } })).toBe(0);
     expect(await db.repairSeed.count({ where: { userId: declining.id } })).toBe(0);
+  });
+});
+
+describe("offered chats and reviewed rows", () => {
+  it("a consenting user offers a chat: one SFT row of the whole conversation, every reply trained, stored once", async () => {
+    const { id } = await startConversation(consenting, characterId);
+    await collect(consenting.id, id, send("First question"));
+    const { reply } = await collect(consenting.id, id, send("Second question"));
+    expect(await offerConversation(consenting, id, { messageId: reply.id })).toEqual({ offered: true, turns: 5 });
+    expect(await offerConversation(consenting, id, { messageId: reply.id })).toMatchObject({ offered: false });
+    const row = await db.trainingSample.findUniqueOrThrow({
+      where: { dedupeKey: `chat:${consenting.id}:${reply.id}` },
+    });
+    expect(row).toMatchObject({
+      kind: "SFT",
+      source: "CHAT",
+      trainOn: "ALL",
+      chosen: reply.content,
+      userId: consenting.id,
+    });
+    expect((row.prompt as { role: string }[]).map((turn) => turn.role)).toEqual([
+      "system",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+    ]);
+    const { userMessage } = await collect(consenting.id, id, send("Third"));
+    await expect(offerConversation(consenting, id, { messageId: userMessage?.id as string })).rejects.toMatchObject({
+      code: "bad_request:not_offerable",
+    });
+    await expect(offerConversation(declining, id, { messageId: reply.id })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("refuses an offer without training consent", async () => {
+    const { id } = await startConversation(declining, characterId);
+    const { reply } = await collect(declining.id, id, send("Keep this private"));
+    await expect(offerConversation(declining, id, { messageId: reply.id })).rejects.toMatchObject({
+      code: "forbidden:consent",
+      status: 403,
+    });
+    expect(await db.trainingSample.count({ where: { userId: declining.id } })).toBe(0);
+  });
+
+  it("a reviewed thumbs row stays as reviewed when the thumb changes or goes", async () => {
+    const { id } = await startConversation(consenting, characterId);
+    const { reply } = await collect(consenting.id, id, send("Judge me"));
+    await rateMessage(consenting, id, { messageId: reply.id, value: 1 });
+    const key = `kto:rating:${consenting.id}:${reply.id}`;
+    await db.trainingSample.update({ where: { dedupeKey: key }, data: { state: "APPROVED" } });
+    await rateMessage(consenting, id, { messageId: reply.id, value: -1 });
+    expect(await db.trainingSample.findUniqueOrThrow({ where: { dedupeKey: key } })).toMatchObject({
+      state: "APPROVED",
+      label: true,
+    });
+    await rateMessage(consenting, id, { messageId: reply.id, value: null });
+    expect(await db.trainingSample.count({ where: { dedupeKey: key } })).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@ import "server-only";
 // candidate training samples (only when the user consented then). Everything keyed so that
 // recording the same signal twice stores it once.
 import type { Prisma } from "@/generated/prisma/client";
+import type { SampleState } from "@/generated/prisma/enums";
 import type { Actor } from "@/lib/auth/permissions";
 import { getOwnConversation } from "@/lib/chat/queries";
 import { requestSampleChecks } from "@/lib/curation/checks";
@@ -10,9 +11,12 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { conversationTree, type ReplyLineage, replyLineage } from "./lineage";
 import { derivePairs } from "./pairs";
-import { type RateInput, rateSchema } from "./schema";
+import { offerSchema, type RateInput, rateSchema } from "./schema";
 
 type EventKind = "RATING" | "SWIPE" | "EDIT" | "ARENA";
+
+/** Samples no reviewer has decided on yet; only these may still change or go away. */
+const UNREVIEWED: SampleState[] = ["NEW", "AUTO_CHECKED", "NEEDS_REVIEW"];
 
 async function consentOf(userId: string): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { trainingConsent: true } });
@@ -87,7 +91,8 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
     await tx.repairSeed.deleteMany({ where: { userId: actor.id, messageId: message.id, consumedAt: null } });
     if (data.value === null) {
       await tx.messageRating.deleteMany({ where: { userId: actor.id, messageId: message.id } });
-      await tx.trainingSample.deleteMany({ where: { dedupeKey: sampleKey, state: { not: "ERASED" } } });
+      // A reviewed row is what the reviewer saw (and maybe what a dataset holds): it stays.
+      await tx.trainingSample.deleteMany({ where: { dedupeKey: sampleKey, state: { in: UNREVIEWED } } });
       return;
     }
     const rating = { value: data.value, reasons: data.reasons, comment: data.comment ?? null };
@@ -104,11 +109,18 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
       feedbackEventId: event.id,
       lineage: sampleLineage(lineage, { reasons: data.reasons, comment: data.comment ?? null }),
     };
-    await tx.trainingSample.upsert({
-      where: { dedupeKey: sampleKey },
-      create: { kind: "KTO", source: "RATING", userId: actor.id, dedupeKey: sampleKey, ...sample },
-      update: sample,
-    });
+    const existing = await tx.trainingSample.findUnique({ where: { dedupeKey: sampleKey }, select: { state: true } });
+    if (!existing) {
+      await tx.trainingSample.create({
+        data: { kind: "KTO", source: "RATING", userId: actor.id, dedupeKey: sampleKey, ...sample },
+      });
+    } else if (UNREVIEWED.includes(existing.state)) {
+      // A changed thumb is a new candidate: checked again from the start.
+      await tx.trainingSample.update({
+        where: { dedupeKey: sampleKey },
+        data: { ...sample, state: "NEW", checkedAt: null },
+      });
+    }
     if (data.value < 0) {
       await tx.repairSeed.create({ data: { feedbackEventId: event.id, messageId: message.id, userId: actor.id } });
     }
@@ -170,4 +182,41 @@ export async function recordTreePreferences(userId: string, conversationId: stri
   }
   if (stored > 0) await requestSampleChecks();
   return stored;
+}
+
+/**
+ * A user offers one of their chats as training data: the conversation up to the reply they are
+ * looking at becomes one SFT sample (source CHAT) whose every reply is trained — the user vouches
+ * for all of it. Needs their training consent; offering the same reply twice stores one sample.
+ */
+export async function offerConversation(actor: Actor, conversationId: string, input: { messageId: string }) {
+  const { messageId } = offerSchema.parse(input);
+  const conversation = await getOwnConversation(actor, conversationId);
+  if (!(await consentOf(actor.id))) {
+    throw new AppError("forbidden:consent", "Turn on training use of your chats in Settings first.");
+  }
+  const tree = await conversationTree(conversation.id);
+  const message = tree.find((row) => row.id === messageId);
+  if (message?.role !== "ASSISTANT" || message.status !== "COMPLETE" || !message.parentId) {
+    throw new AppError("bad_request:not_offerable", "Offer a chat at a finished reply to one of your messages.");
+  }
+  const lineage = await replyLineage(conversation.id, message.id, tree);
+  const dedupeKey = `chat:${actor.id}:${message.id}`;
+  const { count } = await db.trainingSample.createMany({
+    data: [
+      {
+        kind: "SFT",
+        source: "CHAT",
+        trainOn: "ALL",
+        userId: actor.id,
+        prompt: lineage.prompt,
+        chosen: message.content,
+        lineage: sampleLineage(lineage, { offeredAt: new Date().toISOString() }),
+        dedupeKey,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (count > 0) await requestSampleChecks();
+  return { offered: count > 0, turns: lineage.prompt.filter((turn) => turn.role !== "system").length + 1 };
 }

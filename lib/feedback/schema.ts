@@ -34,3 +34,6 @@ export type ArenaVote = (typeof ARENA_VOTES)[number];
 
 export const EXPORT_FORMATS = ["events", "trl-dpo", "openai-dpo", "trl-kto"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Offer a chat as training data, up to and including this reply (the last one on screen). */
+export const offerSchema = z.object({ messageId: z.string().min(1).max(64) });
