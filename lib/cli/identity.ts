@@ -1,18 +1,17 @@
 // Who a CLI command acts as. The CLI runs with the machine's database credentials, so it may
 // act for any account, but it always names one: commands run with that account's permissions.
-import { db } from "@/lib/db";
 import { parseWith } from "@/lib/http";
-import { getUserByEmail } from "@/lib/users/queries";
+import { findActor } from "@/lib/users/queries";
 import { emailSchema } from "@/lib/users/schema";
 import { CliError } from "./output";
 
 export async function resolveUser(email?: string): Promise<{ id: string; role: "USER" | "ADMIN"; email: string }> {
   if (email) {
-    const user = await getUserByEmail(parseWith(emailSchema, email));
+    const user = await findActor(parseWith(emailSchema, email));
     if (!user) throw new CliError(`No account with email ${email}.`);
     return user;
   }
-  const admin = await db.user.findFirst({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" } });
+  const admin = await findActor();
   if (!admin) throw new CliError("No admin account yet; create one with `troupe users create --admin` or pass --user.");
   return admin;
 }

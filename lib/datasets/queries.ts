@@ -249,8 +249,8 @@ export async function* exportDatasetVersion(
   format: DatasetFormat,
   split: "train" | "validation" | "all" = "all",
 ): AsyncGenerator<string> {
-  const exists = await db.datasetVersion.findUnique({ where: { id }, select: { id: true } });
-  if (!exists) throw new AppError("not_found:dataset", "That dataset version does not exist.");
+  const { rowCount } = await pool.query(`SELECT 1 FROM "DatasetVersion" WHERE id = $1`, [id]);
+  if (!rowCount) throw new AppError("not_found:dataset", "That dataset version does not exist.");
   const splitCondition = split === "all" ? "" : `AND split = '${split === "train" ? "TRAIN" : "VALIDATION"}'`;
   const kinds = formatKinds(format);
   // Two steps per batch: the next ids from the version's own index (in order, cheap), then those

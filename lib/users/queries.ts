@@ -1,7 +1,7 @@
 import "server-only";
 import type { Role } from "@/generated/prisma/enums";
 import { hashPassword } from "@/lib/auth/password";
-import { db, isUniqueViolation } from "@/lib/db";
+import { db, isUniqueViolation, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { eraseUserSamples } from "@/lib/feedback/erasure";
 import type { PublicUser } from "./schema";
@@ -68,6 +68,18 @@ export function getUserById(id: string): Promise<PublicUser | null> {
 
 export function getUserByEmail(email: string): Promise<PublicUser | null> {
   return db.user.findUnique({ where: { email }, select: publicFields });
+}
+
+/**
+ * Who a CLI command acts as: the account with this email, or the first admin. Plain SQL on the pool,
+ * so a command that otherwise only streams rows (a dataset export) never starts Prisma's query
+ * engine — about 30 MB of a process that must stay small.
+ */
+export async function findActor(email?: string): Promise<{ id: string; role: "USER" | "ADMIN"; email: string } | null> {
+  const { rows } = email
+    ? await pool.query(`SELECT id, role, email FROM "User" WHERE email = $1`, [email])
+    : await pool.query(`SELECT id, role, email FROM "User" WHERE role = 'ADMIN' ORDER BY "createdAt" LIMIT 1`);
+  return rows[0] ?? null;
 }
 
 export async function listUsers(options: { cursor?: string; take?: number; query?: string } = {}) {
