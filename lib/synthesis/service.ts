@@ -5,12 +5,13 @@ import os from "node:os";
 import type { Prisma } from "@/generated/prisma/client";
 import { db, pool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { EVAL_PIPELINE, evalItemHandler } from "@/lib/eval/run";
 import { enqueue } from "@/lib/jobs/queue";
 import { type InputKind, type InputSource, parseInputFile, summarizeInput } from "./inputs";
 import { createJob } from "./jobs";
 import { DEFAULT_SYNTH_SAMPLING, gated, jobModel, type Sampling } from "./llm";
 import { PIPELINES, type PipelineName } from "./pipelines";
-import { runJob } from "./runner";
+import { type ItemHandler, runJob } from "./runner";
 
 const SEED_BATCH = 1000;
 
@@ -109,22 +110,29 @@ export async function executeJob(
 ) {
   const job = await db.synthesisJob.findUnique({ where: { id: jobId } });
   if (!job) throw new AppError("not_found:job", "That job does not exist.");
-  const pipeline = PIPELINES[job.pipeline as PipelineName];
-  if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${job.pipeline}".`);
   const { model: ungated, modelId, gate } = await jobModel(job.modelVersionId);
   const model = gated(ungated, gate);
-  const sampling = { ...DEFAULT_SYNTH_SAMPLING, ...((job.params as { sampling?: Partial<Sampling> }).sampling ?? {}) };
-  return runJob(
-    jobId,
-    (input, context) =>
-      pipeline.handle(input, { ...context, jobId, createdById: job.createdById, model, modelId, sampling }),
-    {
-      workerId: options.workerId ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
-      concurrency: options.concurrency ?? (Number(process.env.SYNTH_CONCURRENCY) || 32),
-      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
+  let handler: ItemHandler;
+  if (job.pipeline === EVAL_PIPELINE) {
+    // Evaluation runs share the runner (leases, retries, progress, pause) with synthesis.
+    const evaluate = await evalItemHandler(job);
+    handler = (input, context) => evaluate(input, { ...context, model });
+  } else {
+    const pipeline = PIPELINES[job.pipeline as PipelineName];
+    if (!pipeline) throw new AppError("bad_request:pipeline", `Unknown pipeline "${job.pipeline}".`);
+    const sampling = {
+      ...DEFAULT_SYNTH_SAMPLING,
+      ...((job.params as { sampling?: Partial<Sampling> }).sampling ?? {}),
+    };
+    handler = (input, context) =>
+      pipeline.handle(input, { ...context, jobId, createdById: job.createdById, model, modelId, sampling });
+  }
+  return runJob(jobId, handler, {
+    workerId: options.workerId ?? `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`,
+    concurrency: options.concurrency ?? (Number(process.env.SYNTH_CONCURRENCY) || 32),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /** Render the first item's prompt of a would-be job without creating it or calling a model. */
