@@ -20,6 +20,7 @@ const GROUPS: Record<string, () => Promise<Register[]>> = {
   synth: async () => [(await import("./synth")).registerSynthCommands],
   jobs: async () => [(await import("./synth")).registerSynthCommands],
   datasets: async () => [(await import("./datasets")).registerDatasetsCommands],
+  eval: async () => [(await import("./eval")).registerEvalCommands],
   batch: async () => [(await import("./synth")).registerBatchCommands],
   db: async () => [(await import("./db")).registerDbCommands],
   worker: async () => [(await import("./worker")).registerWorkerCommand],

@@ -81,7 +81,8 @@ function paramsFor(pipeline: PipelineName, options: SynthOptions, input: string 
 }
 
 /** One line of progress: on a terminal it redraws itself. */
-async function followJob(jobId: string, signal: AbortSignal) {
+/** A progress bar for a job running in this process (on a terminal). */
+export async function followJob(jobId: string, signal: AbortSignal) {
   while (!signal.aborted) {
     const { job, ratePerSecond, etaSeconds } = await jobDetail(jobId);
     const finished = job.done + job.failed;

@@ -14,6 +14,7 @@ import type { InputSource } from "@/lib/synthesis/inputs";
 import { assignCandidates } from "./candidates";
 import { regressionSuiteFor } from "./regression";
 import {
+  EVAL_LIMITS,
   itemKey,
   type KnowledgeItem,
   parseSuite,
@@ -23,8 +24,6 @@ import {
   serializeItem,
 } from "./schema";
 
-/** More than a benchmark needs, few enough that a suite is read and scored in memory. */
-export const MAX_SUITE_ITEMS = 20_000;
 const SHOWN_ERRORS = 10;
 
 type NewSuite = {
@@ -84,10 +83,10 @@ export async function importSuite(
       failed++;
       if (errors.length < SHOWN_ERRORS) errors.push(result.error);
     } else if ("header" in result.value) header = result.value.header;
-    else if (items.length >= MAX_SUITE_ITEMS) {
+    else if (items.length >= EVAL_LIMITS.items) {
       throw new AppError(
         "bad_request:suite_too_large",
-        `A suite holds at most ${MAX_SUITE_ITEMS.toLocaleString("en")} items.`,
+        `A suite holds at most ${EVAL_LIMITS.items.toLocaleString("en")} items.`,
       );
     } else items.push(result.value.item);
   }
