@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/admin/synthesis", label: "Synthesis" },
   { href: "/admin/curation", label: "Curation" },
   { href: "/admin/datasets", label: "Datasets" },
+  { href: "/admin/eval", label: "Evaluation" },
 ];
 
 // Guarding the layout keeps non-admins out of every admin page on the server; each page and
