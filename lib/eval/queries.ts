@@ -40,6 +40,8 @@ async function storeSuite(suite: NewSuite) {
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('eval-suite:' || $1))`, suite.name);
     const latest = await tx.evalSuite.findFirst({ where: { name: suite.name }, orderBy: { version: "desc" } });
+    // A built-in suite is installed once, however many pages ask for it at the same moment.
+    if (latest && suite.origin === "builtin") return latest;
     const created = await tx.evalSuite.create({
       data: {
         name: suite.name,
@@ -132,12 +134,7 @@ export async function ensureBuiltinSuites(): Promise<void> {
   for (const file of files) {
     const name = `troupe-${path.basename(file, ".jsonl").replace(/^troupe-/, "")}`;
     if (await db.evalSuite.findFirst({ where: { name, origin: "builtin" }, select: { id: true } })) continue;
-    try {
-      await importSuite(createReadStream(path.join(directory, file)), { name, createdById: null, origin: "builtin" });
-    } catch (error) {
-      // Two processes installing at once: the second one's suite is a duplicate version, so skip it.
-      if (!(await db.evalSuite.findFirst({ where: { name, origin: "builtin" } }))) throw error;
-    }
+    await importSuite(createReadStream(path.join(directory, file)), { name, createdById: null, origin: "builtin" });
   }
 }
 
