@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { executeJob } from "@/lib/synthesis/service";
 import { assertTestDatabase } from "@/lib/testing/db";
 import { rightCandidate } from "./candidates";
-import { importSuite, suiteItems } from "./queries";
+import { ensureBuiltinSuites, importSuite, suiteItems } from "./queries";
 import { compareEvalRuns, evalRunDetail, startEvalRun, suiteLeaderboard } from "./run";
 import { CANDIDATE_LETTERS, type KnowledgeItem } from "./schema";
 
@@ -200,6 +200,16 @@ describe("evaluation runs", () => {
     expect(detail.job?.status).toBe("COMPLETED");
     expect(detail.items.every((row) => row.answer !== null)).toBe(true);
     expect(detail.items.map((row) => row.judgements.length)).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  it("installs the built-in suites once, even when asked twice at the same moment", async () => {
+    await Promise.all([ensureBuiltinSuites(), ensureBuiltinSuites()]);
+    const builtins = await db.evalSuite.findMany({ where: { origin: "builtin" }, orderBy: { name: "asc" } });
+    expect(builtins.map((suite) => [suite.name, suite.version, suite.kind])).toEqual([
+      ["troupe-knowledge", 1, "knowledge"],
+      ["troupe-persona", 1, "persona"],
+    ]);
+    expect(builtins.map((suite) => suite.itemCount)).toEqual([74, 100]);
   });
 
   it("refuses a suite file with a bad line, naming it, and imports nothing", async () => {
