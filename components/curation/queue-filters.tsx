@@ -4,8 +4,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { type QueueQuery, SAMPLE_KINDS, SAMPLE_SOURCES } from "@/lib/curation/schema";
-
-type Option = { id: string; label: string };
+import { AnySelect, type Option, plainOptions } from "./any-select";
 
 const STATE_CHOICES = [
   { value: "AUTO_CHECKED,NEEDS_REVIEW", label: "Waiting for review" },
@@ -31,23 +30,6 @@ const FLAGS = [
   ["near_duplicate", "Near-duplicate"],
 ] as const;
 
-function Select({ name, label, value, options }: { name: string; label: string; value?: string; options: Option[] }) {
-  return (
-    <Field label={label} htmlFor={`queue-${name}`}>
-      <NativeSelect id={`queue-${name}`} name={name} defaultValue={value ?? ""}>
-        <option value="">Any</option>
-        {options.map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.label}
-          </option>
-        ))}
-      </NativeSelect>
-    </Field>
-  );
-}
-
-const plainOptions = (values: readonly string[]) => values.map((value) => ({ id: value, label: value.toLowerCase() }));
-
 /** The queue's filter as a GET form, so every view of the queue is a link that can be shared. */
 export function QueueFilters(props: {
   query: QueueQuery;
@@ -69,27 +51,54 @@ export function QueueFilters(props: {
           ))}
         </NativeSelect>
       </Field>
-      <Select name="source" label="Source" value={query.source} options={plainOptions(SAMPLE_SOURCES)} />
-      <Select name="kind" label="Kind" value={query.kind} options={plainOptions(SAMPLE_KINDS)} />
-      <Select name="pipeline" label="Pipeline" value={query.pipeline} options={plainOptions(props.pipelines)} />
-      <Select name="jobId" label="Job" value={query.jobId} options={props.jobs} />
-      <Select
+      <AnySelect
+        id="queue-source"
+        name="source"
+        label="Source"
+        defaultValue={query.source}
+        options={plainOptions(SAMPLE_SOURCES)}
+      />
+      <AnySelect
+        id="queue-kind"
+        name="kind"
+        label="Kind"
+        defaultValue={query.kind}
+        options={plainOptions(SAMPLE_KINDS)}
+      />
+      <AnySelect
+        id="queue-pipeline"
+        name="pipeline"
+        label="Pipeline"
+        defaultValue={query.pipeline}
+        options={plainOptions(props.pipelines)}
+      />
+      <AnySelect id="queue-jobId" name="jobId" label="Job" defaultValue={query.jobId} options={props.jobs} />
+      <AnySelect
+        id="queue-characterId"
         name="characterId"
         label="Character"
-        value={query.characterId}
+        defaultValue={query.characterId}
         options={props.characters.map((character) => ({ id: character.id, label: character.name }))}
       />
-      <Select
+      <AnySelect
+        id="queue-modelId"
         name="modelId"
         label="Model"
-        value={query.modelId}
+        defaultValue={query.modelId}
         options={props.models.map((model) => ({ id: model, label: model }))}
       />
-      <Select name="flag" label="Flags" value={query.flag} options={FLAGS.map(([id, label]) => ({ id, label }))} />
-      <Select
+      <AnySelect
+        id="queue-flag"
+        name="flag"
+        label="Flags"
+        defaultValue={query.flag}
+        options={FLAGS.map(([id, label]) => ({ id, label }))}
+      />
+      <AnySelect
+        id="queue-language"
         name="language"
         label="Language"
-        value={query.language}
+        defaultValue={query.language}
         options={props.languages.map((language) => ({ id: language, label: language }))}
       />
       <Field label="Score from" htmlFor="queue-minScore">
@@ -116,10 +125,11 @@ export function QueueFilters(props: {
           className="w-20"
         />
       </Field>
-      <Select
+      <AnySelect
+        id="queue-duplicates"
         name="duplicates"
         label="Near-duplicates"
-        value={query.duplicates}
+        defaultValue={query.duplicates}
         options={[
           { id: "exclude", label: "Hide" },
           { id: "only", label: "Only duplicates" },

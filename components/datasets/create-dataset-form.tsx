@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useAdminAction } from "@/components/admin/use-admin-action";
+import { AnySelect, type Option, plainOptions } from "@/components/curation/any-select";
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -10,8 +11,6 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
 import { SAMPLE_KINDS, SAMPLE_SOURCES } from "@/lib/curation/schema";
 import { createDatasetAction, previewDatasetAction } from "@/lib/datasets/actions";
-
-type Option = { id: string; label: string };
 
 const FILTER_FIELDS = ["source", "kind", "pipeline", "characterId", "language", "minScore", "q"] as const;
 type FilterField = (typeof FILTER_FIELDS)[number];
@@ -71,18 +70,8 @@ export function CreateDatasetForm(props: { pipelines: string[]; languages: strin
   }
 
   const select = (field: FilterField, label: string, options: Option[]) => (
-    <Field label={label} htmlFor={`dataset-${field}`}>
-      <NativeSelect id={`dataset-${field}`} value={filter[field]} onChange={set(field)}>
-        <option value="">Any</option>
-        {options.map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.label}
-          </option>
-        ))}
-      </NativeSelect>
-    </Field>
+    <AnySelect id={`dataset-${field}`} label={label} options={options} value={filter[field]} onChange={set(field)} />
   );
-  const plain = (values: readonly string[]) => values.map((value) => ({ id: value, label: value.toLowerCase() }));
 
   return (
     <div className="space-y-4" data-testid="create-dataset">
@@ -126,11 +115,11 @@ export function CreateDatasetForm(props: { pipelines: string[]; languages: strin
         />
       </Field>
       <div className="flex flex-wrap items-end gap-3">
-        {select("source", "Source", plain(SAMPLE_SOURCES))}
-        {select("kind", "Kind", plain(SAMPLE_KINDS))}
-        {select("pipeline", "Pipeline", plain(props.pipelines))}
+        {select("source", "Source", plainOptions(SAMPLE_SOURCES))}
+        {select("kind", "Kind", plainOptions(SAMPLE_KINDS))}
+        {select("pipeline", "Pipeline", plainOptions(props.pipelines))}
         {select("characterId", "Character", props.characters)}
-        {select("language", "Language", plain(props.languages))}
+        {select("language", "Language", plainOptions(props.languages))}
         <Field label="Judge score from" htmlFor="dataset-minScore">
           <Input
             id="dataset-minScore"

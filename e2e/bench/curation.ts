@@ -11,24 +11,10 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot } from "@/lib/paths";
-import { type Benchmark, type Measure, percentile, timeIt, withScratchDatabase } from "./harness";
+import { type Benchmark, type Measure, percentile, timeIt, WORDS, withScratchDatabase } from "./harness";
 
 const APPROVED = 1_000_000;
 const WAITING = 100_000;
-const WORDS = [
-  "harbor",
-  "lantern",
-  "storm",
-  "violet",
-  "copper",
-  "meadow",
-  "ember",
-  "glass",
-  "raven",
-  "tide",
-  "willow",
-  "forge",
-];
 
 /** Seed `approved` approved samples and `waiting` ones waiting for review (exported for profiling). */
 export async function seedSamples(approved: number, waiting: number): Promise<void> {

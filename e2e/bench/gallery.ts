@@ -1,23 +1,9 @@
 // Gallery list and search at 10,000 characters: server time of the database queries behind the
 // gallery page (listGallery, the same function the page calls). Target p50 ≤ 50 ms.
 import { randomUUID } from "node:crypto";
-import { type Benchmark, type Measure, percentile, timeIt, withScratchDatabase } from "./harness";
+import { type Benchmark, type Measure, percentile, timeIt, WORDS, withScratchDatabase } from "./harness";
 
 const CHARACTERS = 10_000;
-const WORDS = [
-  "harbor",
-  "lantern",
-  "storm",
-  "violet",
-  "copper",
-  "meadow",
-  "ember",
-  "glass",
-  "raven",
-  "tide",
-  "willow",
-  "forge",
-];
 const TAGS = [
   "fantasy",
   "scifi",

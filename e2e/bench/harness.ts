@@ -5,6 +5,22 @@ import { migrateDeploy } from "@/lib/db/migrate";
 
 export type Measure = { measure: string; figure: number; unit: string; target: string; pass: boolean };
 
+/** Words the benchmarks build names and text from. */
+export const WORDS = [
+  "harbor",
+  "lantern",
+  "storm",
+  "violet",
+  "copper",
+  "meadow",
+  "ember",
+  "glass",
+  "raven",
+  "tide",
+  "willow",
+  "forge",
+];
+
 export type Benchmark = { name: string; description: string; run: () => Promise<Measure[]> };
 
 export function percentile(samples: number[], p: number): number {
