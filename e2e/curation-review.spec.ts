@@ -172,6 +172,8 @@ test.describe("sample review", () => {
     await review.open(hostile);
 
     await expect(review.root().getByTestId("turn").last()).toContainText("Plain words last.");
+    // The reviewer sees the markup as text: exactly what a trainer would read, nothing run.
+    await expect(review.root().getByTestId("turn").last()).toContainText(`${HOSTILE} <script>alert(3)</script>`);
     await expect(review.root().locator("img, script, iframe")).toHaveCount(0);
     await expect(page.getByTestId("flags")).toContainText(HOSTILE);
     const lineage = page.getByTestId("lineage");

@@ -7,7 +7,6 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useEffectEvent, useRef, useState, useTransition } from "react";
 import { z } from "zod";
-import { RoleplayMarkdown } from "@/components/chat/roleplay-markdown";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, type ButtonProps } from "@/components/ui/button";
@@ -351,7 +350,8 @@ function Bubble({ speaker, text, note, dimmed }: { speaker: string; text: string
           fromUser ? "bg-primary text-primary-foreground" : "border border-border bg-card",
         )}
       >
-        <RoleplayMarkdown text={text} />
+        {/* Exactly what a trainer reads: markup and all, never rendered away. */}
+        <p className="whitespace-pre-wrap break-words">{text}</p>
       </div>
     </div>
   );
@@ -369,7 +369,9 @@ function Transcript({ sample }: { sample: Sample }) {
           <div className="mt-2 space-y-2">
             {system.map((turn, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: stored turns have no ids and never reorder
-              <RoleplayMarkdown key={index} text={turn.content} />
+              <p key={index} className="whitespace-pre-wrap break-words">
+                {turn.content}
+              </p>
             ))}
           </div>
         </details>

@@ -59,7 +59,8 @@ export function CreateDatasetForm(props: { pipelines: string[]; languages: strin
           name,
           description,
           seed: seed || undefined,
-          validationShare: Number(validationShare),
+          // An emptied field means the default share, not zero.
+          validationShare: validationShare.trim() === "" ? undefined : Number(validationShare),
           filter: cleanFilter(),
         }),
       {

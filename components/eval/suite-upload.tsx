@@ -22,11 +22,15 @@ export function SuiteUpload() {
     form.set("file", file);
     form.set("name", name);
     form.set("seed", seed);
-    const response = await fetch("/api/admin/eval/suites", { method: "POST", body: form });
-    const body = await response.json().catch(() => null);
+    const response = await fetch("/api/admin/eval/suites", { method: "POST", body: form }).catch(() => null);
+    const body = await response?.json().catch(() => null);
     setBusy(false);
-    if (!response.ok) {
-      toast({ title: "Not imported", description: body?.error?.message, variant: "error" });
+    if (!response?.ok) {
+      toast({
+        title: "Not imported",
+        description: body?.error?.message ?? "The server could not be reached; try again.",
+        variant: "error",
+      });
       return;
     }
     toast({ title: `Imported ${body.name} v${body.version}: ${body.items} ${body.kind} item(s)`, variant: "success" });

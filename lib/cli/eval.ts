@@ -128,6 +128,10 @@ export function registerEvalCommands(program: Command): void {
         user?: string;
         json?: boolean;
       }) => {
+        const concurrency = Number(options.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+          throw new CliError("--concurrency must be a whole number from 1 to 256.");
+        }
         const admin = await asAdmin(options.user);
         const suite = await findSuite(options.suite);
         const run = await startEvalRun({
@@ -149,7 +153,7 @@ export function registerEvalCommands(program: Command): void {
             abort.abort();
           });
           const following = followJob(run.jobId, abort.signal);
-          await executeJob(run.jobId, { concurrency: Number(options.concurrency), signal: abort.signal });
+          await executeJob(run.jobId, { concurrency, signal: abort.signal });
           abort.abort();
           await following;
         }

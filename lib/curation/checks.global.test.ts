@@ -284,6 +284,28 @@ describe("automatic sample checks", () => {
     await db.trainingSample.delete({ where: { id: hanging.id } });
   });
 
+  it("a slow judge never holds the sample: erasing it meanwhile is immediate, and the check's write is skipped", async () => {
+    const sample = await addSample({ chosen: prose(`${run}-slow`, 20) });
+    const slow: Judge = {
+      model: "slow-judge",
+      judge: () =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve({ consistency: 5, instruction: 5, rationale: "fine", score: 5 }), 1500),
+        ),
+    };
+    const checking = checkPendingSamples({ judge: slow, limit: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    await db.$transaction(
+      (tx) => tx.trainingSample.update({ where: { id: sample.id }, data: { state: "ERASED", chosen: "" } }),
+      { timeout: 1000 },
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    await checking;
+    expect(await reload(sample.id)).toMatchObject({ state: "ERASED", checkedAt: null, judgement: null });
+    expect(await reviewsOf(sample.id)).toHaveLength(0);
+  });
+
   it("two checkers at once never check a sample twice", async () => {
     const ids: string[] = [];
     for (let index = 0; index < 300; index++) {

@@ -43,12 +43,15 @@ type Claimed = {
   lineage: unknown;
   synthesisItemId: string | null;
   createdAt: Date;
+  version: string;
 };
 
 type Sample = {
   id: string;
   kind: string;
   createdAt: Date;
+  /** The row's updatedAt when claimed: the write is skipped if the row changed since. */
+  version: string;
   prompt: Turn[];
   chosen: string;
   characterId: string | null;
@@ -73,13 +76,16 @@ export type CheckResult = { checked: number; autoChecked: number; needsReview: n
 
 const turnsSchema = z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() }));
 
+// Claimed with advisory locks on this connection, not row locks: judging can take minutes, and a
+// user withdrawing consent (or re-rating) must not wait on it. The write below only lands if the row
+// is still the one that was checked (same state and updatedAt).
 const CLAIM = `
-  SELECT id, kind, prompt, chosen, rejected, lineage, "synthesisItemId", "createdAt"
-    FROM "TrainingSample"
-   WHERE "checkedAt" IS NULL AND state = 'NEW'
-   ORDER BY "createdAt"
-   LIMIT $1
-   FOR UPDATE SKIP LOCKED`;
+  SELECT id, kind, prompt, chosen, rejected, lineage, "synthesisItemId", "createdAt", "updatedAt"::text AS version
+    FROM (SELECT * FROM "TrainingSample"
+           WHERE "checkedAt" IS NULL AND state = 'NEW'
+           ORDER BY "createdAt" LIMIT $1 * 4) candidate
+   WHERE pg_try_advisory_lock(hashtext('curation:check:' || id))
+   LIMIT $1`;
 
 // One index probe per sample: a single probe with every band of the batch is far slower in GIN, and
 // the LIMIT keeps the planner from turning the probes into one join over the whole table. It also
@@ -102,7 +108,7 @@ const WRITE = `
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
       id text, "characterId" text, "modelId" text, pipeline text, "jobId" text, "splitKey" text, language text,
       "promptTokens" int, "answerTokens" int, flags text[], checks jsonb, score float8, judgement jsonb, bands int[],
-      "duplicateOf" text, state text, reason text, "reviewId" text)
+      "duplicateOf" text, state text, reason text, "reviewId" text, version text)
   ), moved AS (
     UPDATE "TrainingSample" s
        SET state = r.state::"SampleState", "checkedAt" = now(), "updatedAt" = now(), "characterId" = r."characterId",
@@ -111,7 +117,7 @@ const WRITE = `
            flags = r.flags, checks = r.checks, score = r.score, judgement = r.judgement, bands = r.bands,
            "duplicateOf" = r."duplicateOf"
       FROM r
-     WHERE s.id = r.id AND s.state = 'NEW' AND s."checkedAt" IS NULL
+     WHERE s.id = r.id AND s.state = 'NEW' AND s."checkedAt" IS NULL AND s."updatedAt"::text = r.version
     RETURNING s.id, r.state, r.reason, r."reviewId"
   )
   INSERT INTO "SampleReview" (id, "sampleId", "reviewerId", "fromState", "toState", reason)
@@ -181,6 +187,7 @@ function prepare(row: Claimed, names: Map<string, string>): Sample {
     id: row.id,
     kind: row.kind,
     createdAt: row.createdAt,
+    version: row.version,
     prompt,
     chosen: row.chosen,
     characterId,
@@ -335,6 +342,7 @@ async function write(client: pg.PoolClient, batch: Sample[], judged: boolean): P
       state,
       reason,
       reviewId: randomUUID(),
+      version: sample.version,
     };
   });
   await client.query(WRITE, [JSON.stringify(records)]);
@@ -357,15 +365,13 @@ export async function checkPendingSamples(
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query("BEGIN");
     const { rows } = await client.query<Claimed>(CLAIM, [limit]);
-    if (rows.length === 0) {
-      await client.query("COMMIT");
-      return empty;
-    }
+    if (rows.length === 0) return empty;
     const names = await characterNames(client, rows);
     const batch = rows.map((row) => prepare(row, names));
     if (judge) await judgeAll(judge, batch, concurrency, options.signal);
+    if (options.signal?.aborted) return empty;
+    await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [DEDUP_LOCK]);
     await markDuplicates(client, batch);
     const result = await write(client, batch, judge !== null);
@@ -378,6 +384,10 @@ export async function checkPendingSamples(
     if (options.signal?.aborted) return empty;
     throw error;
   } finally {
+    // The claims end with the batch; a connection that cannot say so is not reused.
+    await client.query("SELECT pg_advisory_unlock_all()").catch(() => {
+      broken = true;
+    });
     client.release(broken);
   }
 }

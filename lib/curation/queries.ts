@@ -337,6 +337,15 @@ export async function reviseSample(
     if (sample.state === "ERASED") {
       throw new AppError("conflict:sample", "An erased sample cannot be edited: the user withdrew their consent.");
     }
+    const revised = await tx.trainingSample.findFirst({ where: { revisionOf: sample.id }, select: { id: true } });
+    if (revised) {
+      throw new AppError(
+        "conflict:sample",
+        `This sample already has a revision (${revised.id}): edit that one instead.`,
+      );
+    }
+    const refused = sample.state === "REJECTED" ? null : sampleMoveProblem(sample.state, "REJECTED", "revised");
+    if (refused) throw new AppError("conflict:sample", `${refused} Wait for the automatic checks before editing it.`);
     if (sample.kind !== "PREFERENCE" && input.rejected) {
       throw new AppError("bad_request:rejected", "Only a preference pair has a rejected answer.");
     }
@@ -376,6 +385,7 @@ export async function reviseSample(
         flags: flags.map((flag) => flag.code),
         checks: { flags },
         revisionOf: sample.id,
+        duplicateOf: sample.duplicateOf,
       },
     });
     const approve = new SqlParams();

@@ -5,8 +5,8 @@ describe("sample states", () => {
   it("matches the documented table", () => {
     expect(SAMPLE_TRANSITIONS).toEqual({
       NEW: ["AUTO_CHECKED", "NEEDS_REVIEW", "ERASED"],
-      AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "ERASED"],
-      NEEDS_REVIEW: ["APPROVED", "REJECTED", "ERASED"],
+      AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "NEW", "ERASED"],
+      NEEDS_REVIEW: ["APPROVED", "REJECTED", "NEW", "ERASED"],
       APPROVED: ["REJECTED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],
       REJECTED: ["APPROVED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],
       ERASED: [],

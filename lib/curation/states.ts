@@ -8,8 +8,9 @@ export type SampleState = (typeof SAMPLE_STATES)[number];
 
 export const SAMPLE_TRANSITIONS: Record<SampleState, readonly SampleState[]> = {
   NEW: ["AUTO_CHECKED", "NEEDS_REVIEW", "ERASED"],
-  AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "ERASED"],
-  NEEDS_REVIEW: ["APPROVED", "REJECTED", "ERASED"],
+  // Back to new when its content changes before anyone reviewed it (a changed thumb, a rerun item).
+  AUTO_CHECKED: ["NEEDS_REVIEW", "APPROVED", "REJECTED", "NEW", "ERASED"],
+  NEEDS_REVIEW: ["APPROVED", "REJECTED", "NEW", "ERASED"],
   // A reviewer may change their mind; undoing a bulk action restores the state it had before.
   APPROVED: ["REJECTED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],
   REJECTED: ["APPROVED", "NEEDS_REVIEW", "AUTO_CHECKED", "ERASED"],

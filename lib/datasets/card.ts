@@ -49,9 +49,16 @@ function histogram(title: string, rows: { key: string | null; count: number }[])
   return [`| ${title} (tokens, estimated) | Rows |`, "|---|---:|", ...lines, ""].join("\n");
 }
 
+/** A code span that text with backticks cannot break out of (the fence is longer than any run inside). */
+function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence} ${text.replace(/\s*\n\s*/g, " ")} ${fence}`;
+}
+
 /** Escape text an admin typed so it cannot turn into markdown structure or HTML in the card. */
 function plain(text: string): string {
-  return text.replace(/[\\`*_[\]<>#|]/g, (char) => `\\${char}`);
+  return text.replace(/\s*\n\s*/g, " ").replace(/[\\`*_[\]<>#|]/g, (char) => `\\${char}`);
 }
 
 export function datasetCard(version: CardVersion, mix: MixReport): string {
@@ -60,15 +67,15 @@ export function datasetCard(version: CardVersion, mix: MixReport): string {
     `# ${plain(version.name)} — version ${version.version}`,
     "",
     version.description ? `${plain(version.description)}\n` : "",
-    `Created ${version.createdAt.toISOString()} by Troupe. Version id \`${version.id}\`.`,
+    `Created ${version.createdAt.toISOString()} by Troupe. Version id ${code(version.id)}.`,
     "",
     "## Contents",
     "",
     `${number(mix.total)} samples: ${number(mix.split.TRAIN)} train, ${number(mix.split.VALIDATION)} validation ` +
-      `(seed \`${version.seed}\`, validation share ${version.validationShare}, split by conversation so no ` +
+      `(seed ${code(version.seed)}, validation share ${version.validationShare}, split by conversation so no ` +
       "conversation is on both sides).",
     "",
-    `Chosen by: approved samples matching \`${filter}\`, one per near-duplicate group.`,
+    `Chosen by: approved samples matching ${code(filter)}, one per near-duplicate group.`,
     "",
     table("Source", mix.bySource, mix.total, (key) => SOURCE_NAMES[key] ?? key),
     table("Kind", mix.byKind, mix.total),

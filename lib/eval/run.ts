@@ -210,7 +210,8 @@ export async function evalRunDetail(id: string) {
       outputs.flatMap((output) => output.judgements),
     );
     // A finished run's scores never change: keep them for the leaderboard.
-    if (job?.status === "COMPLETED" || job?.status === "CANCELLED") {
+    // (Not a cancelled run's: it can be resumed, and items in flight at the cancel still finish.)
+    if (job?.status === "COMPLETED") {
       await db.evalRun.update({ where: { id }, data: { aggregate: aggregate as unknown as Prisma.InputJsonValue } });
     }
   }

@@ -17,7 +17,10 @@ export async function eraseUserSamples(
      ), moved AS (
        UPDATE "TrainingSample" t
           SET state = 'ERASED', prompt = '[]', chosen = '', rejected = NULL, label = NULL, "erasedAt" = now(),
-              checks = NULL, judgement = NULL, bands = '{}', flags = '{}', "updatedAt" = now()
+              checks = NULL, judgement = NULL, bands = '{}', flags = '{}', "updatedAt" = now(),
+              -- What the user wrote goes from the lineage too; the key is freed, so signals given
+              -- after consent comes back make new rows instead of finding the tombstone.
+              lineage = t.lineage - 'comment' - 'reasons' - 'revisionNote', "dedupeKey" = 'erased:' || t.id
          FROM picked WHERE t.id = picked.id
        RETURNING t.id, picked.state
      ), logged AS (

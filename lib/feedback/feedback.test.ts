@@ -129,7 +129,7 @@ describe("offered chats and reviewed rows", () => {
     expect(await offerConversation(consenting, id, { messageId: reply.id })).toEqual({ offered: true, turns: 5 });
     expect(await offerConversation(consenting, id, { messageId: reply.id })).toMatchObject({ offered: false });
     const row = await db.trainingSample.findUniqueOrThrow({
-      where: { dedupeKey: `chat:${consenting.id}:${reply.id}` },
+      where: { dedupeKey: `chat:${consenting.id}:${id}:${reply.id}` },
     });
     expect(row).toMatchObject({
       kind: "SFT",
@@ -145,7 +145,14 @@ describe("offered chats and reviewed rows", () => {
       "assistant",
       "user",
     ]);
-    const { userMessage } = await collect(consenting.id, id, send("Third"));
+    const { userMessage, reply: third } = await collect(consenting.id, id, send("Third"));
+    // A longer offer of the same chat replaces the unreviewed shorter one: no reply trained twice.
+    expect(await offerConversation(consenting, id, { messageId: third.id })).toMatchObject({ offered: true });
+    expect(
+      await db.trainingSample.count({
+        where: { source: "CHAT", dedupeKey: { startsWith: `chat:${consenting.id}:${id}:` } },
+      }),
+    ).toBe(1);
     await expect(offerConversation(consenting, id, { messageId: userMessage?.id as string })).rejects.toMatchObject({
       code: "bad_request:not_offerable",
     });

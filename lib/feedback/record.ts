@@ -15,8 +15,15 @@ import { offerSchema, type RateInput, rateSchema } from "./schema";
 
 type EventKind = "RATING" | "SWIPE" | "EDIT" | "ARENA";
 
-/** Samples no reviewer has decided on yet; only these may still change or go away. */
-const UNREVIEWED: SampleState[] = ["NEW", "AUTO_CHECKED", "NEEDS_REVIEW"];
+/**
+ * Samples that may still change or go away: no reviewer has decided on them and no dataset version
+ * holds them (a sample sent back to review after an approval keeps its reviewedAt).
+ */
+const MUTABLE = {
+  state: { in: ["NEW", "AUTO_CHECKED", "NEEDS_REVIEW"] as SampleState[] },
+  reviewedAt: null,
+  datasetItems: { none: {} },
+};
 
 async function consentOf(userId: string): Promise<boolean> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { trainingConsent: true } });
@@ -92,7 +99,7 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
     if (data.value === null) {
       await tx.messageRating.deleteMany({ where: { userId: actor.id, messageId: message.id } });
       // A reviewed row is what the reviewer saw (and maybe what a dataset holds): it stays.
-      await tx.trainingSample.deleteMany({ where: { dedupeKey: sampleKey, state: { in: UNREVIEWED } } });
+      await tx.trainingSample.deleteMany({ where: { dedupeKey: sampleKey, ...MUTABLE } });
       return;
     }
     const rating = { value: data.value, reasons: data.reasons, comment: data.comment ?? null };
@@ -109,16 +116,16 @@ export async function rateMessage(actor: Actor, conversationId: string, input: R
       feedbackEventId: event.id,
       lineage: sampleLineage(lineage, { reasons: data.reasons, comment: data.comment ?? null }),
     };
-    const existing = await tx.trainingSample.findUnique({ where: { dedupeKey: sampleKey }, select: { state: true } });
-    if (!existing) {
-      await tx.trainingSample.create({
-        data: { kind: "KTO", source: "RATING", userId: actor.id, dedupeKey: sampleKey, ...sample },
-      });
-    } else if (UNREVIEWED.includes(existing.state)) {
-      // A changed thumb is a new candidate: checked again from the start.
-      await tx.trainingSample.update({
-        where: { dedupeKey: sampleKey },
-        data: { ...sample, state: "NEW", checkedAt: null },
+    // One statement each, so a reviewer approving in between cannot have the approved row rewritten:
+    // a changed thumb on an unreviewed row makes it a new candidate, checked again from the start.
+    const { count } = await tx.trainingSample.updateMany({
+      where: { dedupeKey: sampleKey, ...MUTABLE },
+      data: { ...sample, state: "NEW", checkedAt: null },
+    });
+    if (count === 0) {
+      await tx.trainingSample.createMany({
+        data: [{ kind: "KTO", source: "RATING", userId: actor.id, dedupeKey: sampleKey, ...sample }],
+        skipDuplicates: true,
       });
     }
     if (data.value < 0) {
@@ -201,21 +208,23 @@ export async function offerConversation(actor: Actor, conversationId: string, in
     throw new AppError("bad_request:not_offerable", "Offer a chat at a finished reply to one of your messages.");
   }
   const lineage = await replyLineage(conversation.id, message.id, tree);
-  const dedupeKey = `chat:${actor.id}:${message.id}`;
-  const { count } = await db.trainingSample.createMany({
-    data: [
-      {
-        kind: "SFT",
-        source: "CHAT",
-        trainOn: "ALL",
-        userId: actor.id,
-        prompt: lineage.prompt,
-        chosen: message.content,
-        lineage: sampleLineage(lineage, { offeredAt: new Date().toISOString() }),
-        dedupeKey,
-      },
-    ],
-    skipDuplicates: true,
+  const row = {
+    prompt: lineage.prompt,
+    chosen: message.content,
+    lineage: sampleLineage(lineage, { offeredAt: new Date().toISOString() }),
+  };
+  // Every reply of an offer trains, so a new offer of the same chat replaces the earlier offers no
+  // reviewer has decided on yet rather than training their replies twice.
+  const prefix = `chat:${actor.id}:${conversation.id}:`;
+  const dedupeKey = `${prefix}${message.id}`;
+  const { count } = await db.$transaction(async (tx) => {
+    await tx.trainingSample.deleteMany({
+      where: { dedupeKey: { startsWith: prefix }, NOT: { dedupeKey }, ...MUTABLE },
+    });
+    return tx.trainingSample.createMany({
+      data: [{ kind: "SFT", source: "CHAT", trainOn: "ALL", userId: actor.id, ...row, dedupeKey }],
+      skipDuplicates: true,
+    });
   });
   if (count > 0) await requestSampleChecks();
   return { offered: count > 0, turns: lineage.prompt.filter((turn) => turn.role !== "system").length + 1 };

@@ -105,7 +105,8 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
      ), stale AS (
        DELETE FROM "TrainingSample"
         WHERE "synthesisItemId" = $1 AND "dedupeKey" <> ALL($8::text[]) AND EXISTS (SELECT 1 FROM item)
-          AND state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW')
+          AND state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW') AND "reviewedAt" IS NULL
+          AND NOT EXISTS (SELECT 1 FROM "DatasetItem" d WHERE d."sampleId" = "TrainingSample".id)
      ), upserted AS (
        INSERT INTO "TrainingSample" (id, kind, source, state, prompt, chosen, rejected, label, "userId", lineage,
                                      "dedupeKey", "trainOn", "synthesisItemId", "createdAt", "updatedAt")
@@ -120,7 +121,8 @@ export async function finishItem(jobId: string, item: Claimed, workerId: string,
               label = EXCLUDED.label, lineage = EXCLUDED.lineage, "trainOn" = EXCLUDED."trainOn", state = 'NEW',
               "checkedAt" = NULL, "updatedAt" = now()
         -- A reviewed row is what a reviewer saw (and maybe a dataset holds): a rerun never rewrites it.
-        WHERE "TrainingSample".state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW')
+        WHERE "TrainingSample".state IN ('NEW', 'AUTO_CHECKED', 'NEEDS_REVIEW') AND "TrainingSample"."reviewedAt" IS NULL
+          AND NOT EXISTS (SELECT 1 FROM "DatasetItem" d WHERE d."sampleId" = "TrainingSample".id)
      )
      SELECT count(*) AS finished FROM item`,
     [
