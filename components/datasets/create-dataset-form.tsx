@@ -7,7 +7,6 @@ import { AnySelect, type Option, plainOptions } from "@/components/curation/any-
 import { Button } from "@/components/ui/button";
 import { Field, fieldAria } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
 import { SAMPLE_KINDS, SAMPLE_SOURCES } from "@/lib/curation/schema";
 import { createDatasetAction, previewDatasetAction } from "@/lib/datasets/actions";

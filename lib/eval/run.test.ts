@@ -40,20 +40,20 @@ const SUITE = [
   turn("di", 0, "Di", "Q-di-0 what do you sing?", "role_specific"),
 ].join("\n");
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Scripted judge replies, matched on the judge's own prompt layout for one question. */
 const consistency = (question: string, reply: string, times: number) => ({
-  match: `/^## Question\\n${escape(question)}/`,
+  match: `/^## Question\\n${escapeRegex(question)}/`,
   reply: `Reasoning.\n${reply}`,
   times,
 });
 const knowledge = (question: string, reply: string, times: number) => ({
-  match: `/^## Character[\\s\\S]*## Notes for the grader[\\s\\S]*## Question\\n${escape(question)}/`,
+  match: `/^## Character[\\s\\S]*## Notes for the grader[\\s\\S]*## Question\\n${escapeRegex(question)}/`,
   reply: `Reasoning.\n${reply}`,
   times,
 });
 const rejection = (question: string, reply: string, times: number) => ({
-  match: `/^## Character\\n[^\\n]*\\n\\n## Question\\n${escape(question)}/`,
+  match: `/^## Character\\n[^\\n]*\\n\\n## Question\\n${escapeRegex(question)}/`,
   reply: `Reasoning.\n${reply}`,
   times,
 });
