@@ -174,8 +174,10 @@ export function registerSynthCommands(program: Command): void {
     .command("list")
     .description("The latest jobs.")
     .option("--json", "machine-readable output")
-    .action(async (options: { json?: boolean }) => {
+    .option("--user <email>", "the admin account to act as (default: the first admin)")
+    .action(async (options: { json?: boolean; user?: string }) => {
       await ensureDatabaseReady(log);
+      await resolveAdmin(options.user);
       const rows = await listJobs();
       emit(options, rows, () =>
         table(
@@ -196,8 +198,10 @@ export function registerSynthCommands(program: Command): void {
     .argument("<id>", "the job's id")
     .description("Counters, rate, ETA and the first failures.")
     .option("--json", "machine-readable output")
-    .action(async (id: string, options: { json?: boolean }) => {
+    .option("--user <email>", "the admin account to act as (default: the first admin)")
+    .action(async (id: string, options: { json?: boolean; user?: string }) => {
       await ensureDatabaseReady(log);
+      await resolveAdmin(options.user);
       const detail = await jobDetail(id);
       emit(options, detail, () =>
         [
@@ -218,8 +222,10 @@ export function registerSynthCommands(program: Command): void {
           ? "Queue a paused or cancelled job again (failed items get another try)."
           : `${action === "pause" ? "Pause" : "Cancel"} a job; requests in flight stop within a second.`,
       )
-      .action(async (id: string) => {
+      .option("--user <email>", "the admin account to act as (default: the first admin)")
+      .action(async (id: string, options: { user?: string }) => {
         await ensureDatabaseReady(log);
+        await resolveAdmin(options.user);
         await controlJob(id, action);
         if (action === "resume") {
           const { enqueue } = await import("@/lib/jobs/queue");
@@ -241,8 +247,10 @@ export function registerBatchCommands(program: Command): void {
     .option("--shards <k>", "split across K files, one per GPU node", "1")
     .option("--model <id>", "the served model id to put in each request (default: the job's model)")
     .description("Write the job's pending requests (custom_id = item key).")
-    .action(async (jobId: string, options: { out: string; shards: string; model?: string }) => {
+    .option("--user <email>", "the admin account to act as (default: the first admin)")
+    .action(async (jobId: string, options: { out: string; shards: string; model?: string; user?: string }) => {
       await ensureDatabaseReady(log);
+      await resolveAdmin(options.user);
       const shards = Number(options.shards);
       if (!Number.isInteger(shards) || shards < 1 || shards > 1024) throw new CliError("--shards must be 1–1024.");
       const job = await db.synthesisJob.findUnique({ where: { id: jobId }, select: { modelVersionId: true } });
@@ -275,8 +283,10 @@ export function registerBatchCommands(program: Command): void {
     .argument("<files...>", "result files (JSONL)")
     .description("Read result files into the job; importing a file again changes nothing.")
     .option("--json", "machine-readable output")
-    .action(async (jobId: string, files: string[], options: { json?: boolean }) => {
+    .option("--user <email>", "the admin account to act as (default: the first admin)")
+    .action(async (jobId: string, files: string[], options: { json?: boolean; user?: string }) => {
       await ensureDatabaseReady(log);
+      await resolveAdmin(options.user);
       const total = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
       for (const file of files) {
         const summary = await importBatch(
