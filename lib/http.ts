@@ -90,11 +90,14 @@ export function streamDownload(
       await chunks.return(undefined);
     },
   });
-  return new Response(body, {
-    headers: {
-      "Content-Type": options.contentType,
-      "Content-Disposition": `attachment; filename="${options.filename.replace(/[^\w.-]+/g, "_")}"`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return new Response(body, { headers: downloadHeaders(options) });
+}
+
+/** Headers of a file download: its type, a filename safe in the header, never cached. */
+export function downloadHeaders(options: { contentType: string; filename: string }): HeadersInit {
+  return {
+    "Content-Type": options.contentType,
+    "Content-Disposition": `attachment; filename="${options.filename.replace(/[^\w.-]+/g, "_")}"`,
+    "Cache-Control": "no-store",
+  };
 }

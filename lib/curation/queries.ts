@@ -10,7 +10,7 @@ import { estimateTokens } from "@/lib/llm/tokens";
 import { filterConditions, SqlParams, whereClause } from "./filter-sql";
 import { checkSample, type Turn } from "./heuristics";
 import type { QueueQuery, QueueSort, SampleFilter } from "./schema";
-import { canMoveSample, SAMPLE_STATES, type SampleState, sampleMoveProblem } from "./states";
+import { canMoveSample, SAMPLE_STATES, type SampleState, sampleMoveProblem, statesThatCanBecome } from "./states";
 
 export const QUEUE_PAGE = 50;
 /** Counts above this show as "10,000+": an exact count of a million rows would cost more than the page. */
@@ -170,7 +170,7 @@ export async function moveSamples(
   to: SampleState,
   by: { reviewerId: string | null; reason?: string | null; bulkId?: string | null },
 ): Promise<number> {
-  const from = SAMPLE_STATES.filter((state) => state !== to && canMoveSample(state, to));
+  const from = statesThatCanBecome(to);
   const { params } = selection;
   const fromParam = params.add(from);
   const toParam = params.add(to);
@@ -235,7 +235,7 @@ export async function bulkReview(
       const params = new SqlParams();
       const conditions = filterConditions(input.filter, params);
       const where = conditions.length > 0 ? conditions.join(" AND ") : "TRUE";
-      const from = SAMPLE_STATES.filter((state) => state !== input.decision && canMoveSample(state, input.decision));
+      const from = statesThatCanBecome(input.decision);
       const countParams = new SqlParams();
       const countWhere = filterConditions(input.filter, countParams);
       countWhere.push(`s.state = ANY(${countParams.add(from)}::"SampleState"[])`);
@@ -274,7 +274,7 @@ export async function bulkReview(
 
 /** How many samples a bulk decision would move (the preview the reviewer confirms). */
 export async function previewBulk(filter: SampleFilter, decision: "APPROVED" | "REJECTED"): Promise<number> {
-  const from = SAMPLE_STATES.filter((state) => state !== decision && canMoveSample(state, decision));
+  const from = statesThatCanBecome(decision);
   const allowed = filter.state?.length ? filter.state.filter((state) => from.includes(state)) : from;
   if (allowed.length === 0) return 0;
   return (await countMatching({ ...filter, state: allowed })).count;

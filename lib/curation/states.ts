@@ -21,6 +21,11 @@ export function canMoveSample(from: SampleState, to: SampleState): boolean {
   return SAMPLE_TRANSITIONS[from].includes(to);
 }
 
+/** Every state a sample could move from into `to` (not counting staying where it is). */
+export function statesThatCanBecome(to: SampleState): SampleState[] {
+  return SAMPLE_STATES.filter((state) => state !== to && canMoveSample(state, to));
+}
+
 /** Why a move is refused, or null when it is allowed. Rejections need a reason. */
 export function sampleMoveProblem(from: SampleState, to: SampleState, reason?: string): string | null {
   if (from === "ERASED") return "An erased sample cannot change: the user withdrew their consent.";
