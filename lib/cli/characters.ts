@@ -7,9 +7,7 @@ import { exportCharacter, importCardFiles } from "@/lib/characters/transfer";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
 import { resolveUser } from "./identity";
-import { emit, table } from "./output";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { emit, log, table } from "./output";
 
 export function registerCharactersCommands(program: Command): void {
   const characters = program.command("characters").description("Import, export and list characters.");

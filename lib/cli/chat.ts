@@ -7,6 +7,7 @@ import { generateReply } from "@/lib/chat/stream";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
 import { resolveUser } from "./identity";
+import { log } from "./output";
 
 export function registerChatCommand(program: Command): void {
   program
@@ -27,7 +28,7 @@ export function registerChatCommand(program: Command): void {
         const conversationId = options.conversation
           ? parseWith(z.uuid({ error: "Not a conversation id." }), options.conversation)
           : undefined;
-        await ensureDatabaseReady((message) => process.stderr.write(`${message}\n`));
+        await ensureDatabaseReady(log);
         const user = await resolveUser(options.user);
         const id = conversationId ?? (await startConversation(user, character)).id;
         const conversation = await getOwnConversation(user, id);

@@ -13,13 +13,10 @@ import {
   listDatasetVersions,
 } from "@/lib/datasets/queries";
 import { EXPORT_SPLITS } from "@/lib/datasets/schema";
-import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
-import { resolveAdmin } from "./identity";
+import { commandAdmin } from "./identity";
 import { writeJsonLines } from "./jsonl";
-import { emit, table } from "./output";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { emit, log, table } from "./output";
 
 const TRAINER_FORMATS = ["trl-sft", "trl-dpo", "trl-kto"] as const;
 
@@ -42,11 +39,6 @@ type CreateOptions = {
   user?: string;
   json?: boolean;
 };
-
-async function asAdmin(email?: string) {
-  await ensureDatabaseReady(log);
-  return resolveAdmin(email);
-}
 
 export function registerDatasetsCommands(program: Command): void {
   const datasets = program
@@ -74,7 +66,7 @@ export function registerDatasetsCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as (default: the first admin)")
     .option("--json", "print the version as JSON")
     .action(async (options: CreateOptions) => {
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       const version = await createDatasetVersion(admin.id, {
         name: options.name,
         description: options.description,
@@ -109,7 +101,7 @@ export function registerDatasetsCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (options: { user?: string; json?: boolean }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const versions = await listDatasetVersions();
       emit(options, versions, () =>
         table(
@@ -136,7 +128,7 @@ export function registerDatasetsCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (id: string, options: { card?: boolean; user?: string; json?: boolean }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const version = await getDatasetVersion(id);
       if (options.card) {
         process.stdout.write(version.card);
@@ -166,7 +158,7 @@ export function registerDatasetsCommands(program: Command): void {
     .action(async (id: string, options: { format: string; out: string; split: string; user?: string }) => {
       const format = parseWith(z.enum(DATASET_FORMATS), options.format) as DatasetFormat;
       const split = parseWith(z.enum(EXPORT_SPLITS), options.split);
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const started = performance.now();
       const { lines, bytes } = await writeJsonLines(options.out, exportDatasetVersion(id, format, split));
       const seconds = (performance.now() - started) / 1000;
@@ -185,7 +177,7 @@ export function registerDatasetsCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .action(async (id: string, options: { out: string; format: string; user?: string }) => {
       const format = parseWith(z.enum(TRAINER_FORMATS), options.format);
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const partial = `${options.out}.partial`;
       await pipeline(Readable.from(datasetBundle(id, format)), createWriteStream(partial));
       await rename(partial, options.out);

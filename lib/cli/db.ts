@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { embeddedStatus, startEmbedded, stopEmbedded } from "@/lib/db/embedded-server";
 import { usesEmbeddedDatabase } from "@/lib/db/url";
-import { CliError, emit } from "./output";
+import { CliError, emit, log } from "./output";
 
 function requireEmbedded(): void {
   if (!usesEmbeddedDatabase()) {
@@ -10,8 +10,6 @@ function requireEmbedded(): void {
     );
   }
 }
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 export function registerDbCommands(program: Command): void {
   const db = program.command("db").description("Manage the embedded PostgreSQL (used when DATABASE_URL is unset).");

@@ -1,23 +1,13 @@
 import { createReadStream } from "node:fs";
 import type { Command } from "commander";
 import { db } from "@/lib/db";
-import { ensureDatabaseReady } from "@/lib/db/ready";
 import type { MetricSummary } from "@/lib/eval/aggregate";
 import { exportSuite, findSuite, generateRegressionSuite, importSuite, listSuites } from "@/lib/eval/queries";
 import { compareEvalRuns, evalRunDetail, startEvalRun } from "@/lib/eval/run";
-import { controlJob } from "@/lib/synthesis/jobs";
-import { executeJob } from "@/lib/synthesis/service";
-import { resolveAdmin } from "./identity";
+import { commandAdmin } from "./identity";
 import { writeJsonLines } from "./jsonl";
-import { CliError, emit, table } from "./output";
-import { followJob } from "./synth";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
-
-async function asAdmin(email?: string) {
-  await ensureDatabaseReady(log);
-  return resolveAdmin(email);
-}
+import { CliError, emit, log, table } from "./output";
+import { runJobHere } from "./synth";
 
 /** A model version by name; "default" (or nothing) is the environment's model. */
 async function versionId(name: string | undefined): Promise<string | null> {
@@ -42,7 +32,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (options: { user?: string; json?: boolean }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const rows = await listSuites();
       emit(options, rows, () =>
         table(
@@ -68,7 +58,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (file: string, options: { name?: string; seed?: string; user?: string; json?: boolean }) => {
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       const suite = await importSuite(createReadStream(file), {
         createdById: admin.id,
         ...(options.name ? { name: options.name } : {}),
@@ -88,7 +78,7 @@ export function registerEvalCommands(program: Command): void {
     .requiredOption("--out <file>", "where to write (- for standard output)")
     .option("--user <email>", "the admin account to act as")
     .action(async (reference: string, options: { out: string; user?: string }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const suite = await findSuite(reference);
       const { lines } = await writeJsonLines(options.out, exportSuite(suite.id));
       log(`wrote ${suite.name}@${suite.version}: ${lines} line(s)`);
@@ -101,7 +91,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (options: { character: string; user?: string; json?: boolean }) => {
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       const suite = await generateRegressionSuite(options.character, admin.id);
       emit(options, suite, () => `generated ${suite.name}@${suite.version} (${suite.id}): ${suite.itemCount} item(s)`);
     });
@@ -132,7 +122,7 @@ export function registerEvalCommands(program: Command): void {
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
           throw new CliError("--concurrency must be a whole number from 1 to 256.");
         }
-        const admin = await asAdmin(options.user);
+        const admin = await commandAdmin(options.user);
         const suite = await findSuite(options.suite);
         const run = await startEvalRun({
           suiteId: suite.id,
@@ -145,18 +135,7 @@ export function registerEvalCommands(program: Command): void {
         log(
           `run ${run.id} (job ${run.jobId}): ${suite.name}@${suite.version}, ${run.modelId} judged by ${run.judgeModelId}`,
         );
-        if (!options.queue) {
-          const abort = new AbortController();
-          process.once("SIGINT", () => {
-            log("pausing (resume with `troupe jobs resume`)");
-            void controlJob(run.jobId, "pause").catch(() => {});
-            abort.abort();
-          });
-          const following = followJob(run.jobId, abort.signal);
-          await executeJob(run.jobId, { concurrency, signal: abort.signal });
-          abort.abort();
-          await following;
-        }
+        if (!options.queue) await runJobHere(run.jobId, concurrency);
         await show(run.id, options);
       },
     );
@@ -193,7 +172,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (id: string, options: { user?: string; json?: boolean }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       await show(id, options);
     });
 
@@ -205,7 +184,7 @@ export function registerEvalCommands(program: Command): void {
     .option("--user <email>", "the admin account to act as")
     .option("--json", "print JSON")
     .action(async (a: string, b: string, options: { user?: string; json?: boolean }) => {
-      await asAdmin(options.user);
+      await commandAdmin(options.user);
       const { comparison } = await compareEvalRuns(a, b);
       const number = (value: number | null) => (value === null ? "—" : value.toFixed(3));
       emit(options, comparison, () =>

@@ -1,13 +1,11 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { ensureDatabaseReady } from "@/lib/db/ready";
 import { exportFeedback } from "@/lib/feedback/export";
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/feedback/schema";
 import { parseWith } from "@/lib/http";
-import { resolveAdmin } from "./identity";
+import { commandAdmin } from "./identity";
 import { writeJsonLines } from "./jsonl";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { log } from "./output";
 
 export function registerFeedbackCommands(program: Command): void {
   const feedback = program.command("feedback").description("Feedback signals and what they become.");
@@ -21,8 +19,7 @@ export function registerFeedbackCommands(program: Command): void {
     .action(async (options: { format: string; out: string; since?: string; user?: string }) => {
       const format = parseWith(z.enum(EXPORT_FORMATS), options.format) as ExportFormat;
       const since = options.since ? new Date(parseWith(z.iso.date(), options.since)) : undefined;
-      await ensureDatabaseReady(log);
-      await resolveAdmin(options.user);
+      await commandAdmin(options.user);
       const { lines } = await writeJsonLines(options.out, exportFeedback(format, since ? { since } : {}));
       log(`wrote ${lines} ${format} line(s)${options.out === "-" ? "" : ` to ${options.out}`}`);
     });

@@ -17,11 +17,9 @@ import {
   startExperiment,
   stopExperiment,
 } from "@/lib/models/routing-admin";
-import { resolveAdmin } from "./identity";
+import { commandAdmin } from "./identity";
 import { registerPullCommand } from "./models-pull";
-import { CliError, emit, table } from "./output";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { CliError, emit, log, table } from "./output";
 
 export function registerModelsCommands(program: Command): void {
   const models = program.command("models").description("The model registry: endpoints, model versions, LoRA adapters.");
@@ -84,7 +82,7 @@ export function registerModelsCommands(program: Command): void {
         user?: string;
         json?: boolean;
       }) => {
-        await asAdmin(options.user);
+        await commandAdmin(options.user);
         const version = await registerModelVersion({
           name: options.name,
           servedModelId: options.model,
@@ -122,10 +120,6 @@ export function registerModelsCommands(program: Command): void {
   }
 
   /** Routing changes are admin acts: they run as (and are audited for) an admin account. */
-  const asAdmin = async (email?: string) => {
-    await ensureDatabaseReady(log);
-    return resolveAdmin(email);
-  };
   const versionIdByName = async (name: string) => {
     const version = await db.modelVersion.findUnique({ where: { name }, select: { id: true } });
     if (!version) throw new CliError(`No model version named "${name}".`);
@@ -141,7 +135,7 @@ export function registerModelsCommands(program: Command): void {
     .option("--user <email>", "the admin acting (default: the first admin)")
     .action(async (name: string | undefined, options: { clear?: boolean; user?: string }) => {
       if (!name && !options.clear) throw new CliError("Name a model version, or pass --clear.");
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       await setDefaultModel(admin.id, options.clear ? null : await versionIdByName(name as string));
       log(options.clear ? "new chats use the environment's model" : `new chats use ${name}`);
     });
@@ -154,7 +148,7 @@ export function registerModelsCommands(program: Command): void {
     .option("--user <email>", "the admin acting (default: the first admin)")
     .action(async (characterId: string, name: string | undefined, options: { clear?: boolean; user?: string }) => {
       if (!name && !options.clear) throw new CliError("Name a model version, or pass --clear.");
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       const character = parseWith(z.uuid({ error: "Not a character id." }), characterId);
       await setCharacterModel(admin.id, character, options.clear ? null : await versionIdByName(name as string));
       log(options.clear ? "the character uses the default routing" : `the character's new chats use ${name}`);
@@ -192,7 +186,7 @@ export function registerModelsCommands(program: Command): void {
     .option("--user <email>", "the admin acting (default: the first admin)")
     .action(
       async (options: { name: string; a: string; b: string; split: string; character?: string; user?: string }) => {
-        const admin = await asAdmin(options.user);
+        const admin = await commandAdmin(options.user);
         const started = await startExperiment(admin.id, {
           name: options.name,
           variantAId: await versionIdByName(options.a),
@@ -209,7 +203,7 @@ export function registerModelsCommands(program: Command): void {
     .argument("<name>", "the experiment's name")
     .option("--user <email>", "the admin acting (default: the first admin)")
     .action(async (name: string, options: { user?: string }) => {
-      const admin = await asAdmin(options.user);
+      const admin = await commandAdmin(options.user);
       const found = await db.experiment.findUnique({ where: { name }, select: { id: true } });
       if (!found) throw new CliError(`No experiment named "${name}".`);
       await stopExperiment(admin.id, found.id);

@@ -5,6 +5,9 @@ import { AppError } from "@/lib/errors";
 
 export type OutputOptions = { json?: boolean };
 
+/** Progress and notes go to stderr, so stdout stays the command's result. */
+export const log = (message: string) => process.stderr.write(`${message}\n`);
+
 export function emit(options: OutputOptions, data: unknown, human: () => string): void {
   process.stdout.write(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
 }

@@ -5,7 +5,6 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { db } from "@/lib/db";
-import { ensureDatabaseReady } from "@/lib/db/ready";
 import { defaultModelTarget } from "@/lib/llm/provider";
 import { targetForVersion } from "@/lib/models/routing";
 import { exportBatch, importBatch, shardOf } from "@/lib/synthesis/batch";
@@ -13,10 +12,8 @@ import type { InputKind } from "@/lib/synthesis/inputs";
 import { controlJob, jobDetail, listJobs } from "@/lib/synthesis/jobs";
 import { PIPELINES, type PipelineName } from "@/lib/synthesis/pipelines";
 import { executeJob, importInput, startSynthesis } from "@/lib/synthesis/service";
-import { resolveAdmin } from "./identity";
-import { CliError, emit, table } from "./output";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { commandAdmin } from "./identity";
+import { CliError, emit, log, table } from "./output";
 
 type SynthOptions = {
   input?: string;
@@ -82,7 +79,7 @@ function paramsFor(pipeline: PipelineName, options: SynthOptions, input: string 
 
 /** One line of progress: on a terminal it redraws itself. */
 /** A progress bar for a job running in this process (on a terminal). */
-export async function followJob(jobId: string, signal: AbortSignal) {
+async function followJob(jobId: string, signal: AbortSignal) {
   while (!signal.aborted) {
     const { job, ratePerSecond, etaSeconds } = await jobDetail(jobId);
     const finished = job.done + job.failed;
@@ -97,6 +94,20 @@ export async function followJob(jobId: string, signal: AbortSignal) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   if (process.stderr.isTTY) process.stderr.write("\n");
+}
+
+/** Run a job in this process with a progress bar; Ctrl+C pauses it (`troupe jobs resume` goes on). */
+export async function runJobHere(jobId: string, concurrency: number): Promise<void> {
+  const abort = new AbortController();
+  process.once("SIGINT", () => {
+    log("pausing (the job can be resumed with `troupe jobs resume`)");
+    void controlJob(jobId, "pause").catch(() => {});
+    abort.abort();
+  });
+  const following = followJob(jobId, abort.signal);
+  await executeJob(jobId, { concurrency, signal: abort.signal });
+  abort.abort();
+  await following;
 }
 
 export function registerSynthCommands(program: Command): void {
@@ -128,8 +139,7 @@ export function registerSynthCommands(program: Command): void {
       .option("--user <email>", "the admin starting it (default: the first admin)")
       .option("--json", "print a JSON summary")
       .action(async (options: SynthOptions) => {
-        await ensureDatabaseReady(log);
-        const admin = await resolveAdmin(options.user);
+        const admin = await commandAdmin(options.user);
         const kind = name === "profiles" ? "personas" : name === "ditto" ? "knowledge" : "instructions";
         const input = name === "repair" ? null : await inputId(kind, options.input, admin.id);
         const version = options.model
@@ -145,18 +155,7 @@ export function registerSynthCommands(program: Command): void {
           enqueue: Boolean(options.queue),
         });
         log(`job ${job.id}: ${job.total} item(s)`);
-        if (!options.queue) {
-          const abort = new AbortController();
-          process.once("SIGINT", () => {
-            log("pausing (the job can be resumed with `troupe jobs resume`)");
-            void controlJob(job.id, "pause").catch(() => {});
-            abort.abort();
-          });
-          const following = followJob(job.id, abort.signal);
-          await executeJob(job.id, { concurrency: Number(options.concurrency), signal: abort.signal });
-          abort.abort();
-          await following;
-        }
+        if (!options.queue) await runJobHere(job.id, Number(options.concurrency));
         const detail = await jobDetail(job.id);
         emit(options, detail, () =>
           [
@@ -176,8 +175,7 @@ export function registerSynthCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .option("--user <email>", "the admin account to act as (default: the first admin)")
     .action(async (options: { json?: boolean; user?: string }) => {
-      await ensureDatabaseReady(log);
-      await resolveAdmin(options.user);
+      await commandAdmin(options.user);
       const rows = await listJobs();
       emit(options, rows, () =>
         table(
@@ -200,8 +198,7 @@ export function registerSynthCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .option("--user <email>", "the admin account to act as (default: the first admin)")
     .action(async (id: string, options: { json?: boolean; user?: string }) => {
-      await ensureDatabaseReady(log);
-      await resolveAdmin(options.user);
+      await commandAdmin(options.user);
       const detail = await jobDetail(id);
       emit(options, detail, () =>
         [
@@ -224,8 +221,7 @@ export function registerSynthCommands(program: Command): void {
       )
       .option("--user <email>", "the admin account to act as (default: the first admin)")
       .action(async (id: string, options: { user?: string }) => {
-        await ensureDatabaseReady(log);
-        await resolveAdmin(options.user);
+        await commandAdmin(options.user);
         await controlJob(id, action);
         if (action === "resume") {
           const { enqueue } = await import("@/lib/jobs/queue");
@@ -249,8 +245,7 @@ export function registerBatchCommands(program: Command): void {
     .description("Write the job's pending requests (custom_id = item key).")
     .option("--user <email>", "the admin account to act as (default: the first admin)")
     .action(async (jobId: string, options: { out: string; shards: string; model?: string; user?: string }) => {
-      await ensureDatabaseReady(log);
-      await resolveAdmin(options.user);
+      await commandAdmin(options.user);
       const shards = Number(options.shards);
       if (!Number.isInteger(shards) || shards < 1 || shards > 1024) throw new CliError("--shards must be 1–1024.");
       const job = await db.synthesisJob.findUnique({ where: { id: jobId }, select: { modelVersionId: true } });
@@ -285,8 +280,7 @@ export function registerBatchCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .option("--user <email>", "the admin account to act as (default: the first admin)")
     .action(async (jobId: string, files: string[], options: { json?: boolean; user?: string }) => {
-      await ensureDatabaseReady(log);
-      await resolveAdmin(options.user);
+      await commandAdmin(options.user);
       const total = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
       for (const file of files) {
         const summary = await importBatch(

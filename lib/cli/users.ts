@@ -3,9 +3,7 @@ import { ensureDatabaseReady } from "@/lib/db/ready";
 import { parseWith } from "@/lib/http";
 import { createUser, listUsers } from "@/lib/users/queries";
 import { createUserSchema, type PublicUser } from "@/lib/users/schema";
-import { emit, table } from "./output";
-
-const log = (message: string) => process.stderr.write(`${message}\n`);
+import { emit, log, table } from "./output";
 
 export function registerUsersCommands(program: Command): void {
   const users = program.command("users").description("Manage accounts.");

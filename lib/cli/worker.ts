@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { ensureDatabaseReady } from "@/lib/db/ready";
 import { startWorker } from "@/lib/jobs/worker";
-import { CliError } from "./output";
+import { CliError, log } from "./output";
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerWorkerCommand(program: Command): void {
       return number;
     })
     .action(async (options: { concurrency?: number }) => {
-      await ensureDatabaseReady((message) => process.stderr.write(`${message}\n`));
+      await ensureDatabaseReady(log);
       const worker = await startWorker({ concurrency: options.concurrency, handleSignals: true });
       await worker.runner.promise;
     });
