@@ -39,7 +39,9 @@ export class SseWriter {
     this.res.write(bytes.subarray(0, cut));
     this.pending = bytes.subarray(cut);
     this.endAfterPending = end;
-    setImmediate(() => this.flushPending());
+    // A millisecond apart, like a second TCP segment: with setImmediate a busy client often read
+    // both halves at once, and the split it is meant to see never happened.
+    setTimeout(() => this.flushPending(), 1);
   }
 
   private flushPending(): void {
