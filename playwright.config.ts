@@ -7,8 +7,17 @@ if (!databaseUrl.includes("troupe_test")) {
   throw new Error("Run the browser tests with `npm test -- e2e`, which prepares a fresh test database.");
 }
 
-export const SIM_PORT = 8011;
-export const APP_PORTS = { connected: 3100, noModel: 3101, modelDown: 3102, localModel: 3103 } as const;
+// E2E_PORT_OFFSET moves every port, so two checkouts can run their browser tests side by side.
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const SIM_PORT = 8011 + offset;
+/** Nothing listens here: a model server that is down. */
+export const DEAD_PORT = SIM_PORT + 1;
+export const APP_PORTS = {
+  connected: 3100 + offset,
+  noModel: 3101 + offset,
+  modelDown: 3102 + offset,
+  localModel: 3103 + offset,
+} as const;
 
 const appEnv = (port: number, llmBaseUrl: string | null): Record<string, string> => ({
   DATABASE_URL: databaseUrl,
@@ -60,8 +69,7 @@ export default defineConfig({
     },
     app(APP_PORTS.connected, `http://127.0.0.1:${SIM_PORT}/v1`),
     app(APP_PORTS.noModel, null),
-    // Nothing listens on SIM_PORT + 1: a model server that is down.
-    app(APP_PORTS.modelDown, `http://127.0.0.1:${SIM_PORT + 1}/v1`),
+    app(APP_PORTS.modelDown, `http://127.0.0.1:${DEAD_PORT}/v1`),
     // A worker process, so synthesis jobs started in the browser run.
     {
       command: "node bin/troupe.cjs worker --concurrency 4",

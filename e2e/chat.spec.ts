@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { APP_PORTS } from "../playwright.config";
 import { createCharacter } from "./fixtures/characters";
 import { testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
@@ -180,7 +181,7 @@ test.describe("chat", () => {
     });
     expect(post.status()).toBe(404);
     const anonymous = await bob.context().browser()?.newContext();
-    const response = await anonymous?.request.get(`http://127.0.0.1:3100/api/chat/${id}`);
+    const response = await anonymous?.request.get(`http://127.0.0.1:${APP_PORTS.connected}/api/chat/${id}`);
     expect(response?.status()).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { SIM_PORT } from "../playwright.config";
+import { APP_PORTS, SIM_PORT } from "../playwright.config";
 import { createCharacter } from "./fixtures/characters";
 import { testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
@@ -126,7 +126,7 @@ test.describe("feedback", () => {
     });
     expect(response.status()).toBe(404);
     const anonymous = await (await browser.newContext()).request.post(
-      `http://127.0.0.1:3100/api/chat/${conversationId}/rate`,
+      `http://127.0.0.1:${APP_PORTS.connected}/api/chat/${conversationId}/rate`,
       { data: { messageId: reply.id, value: -1 } },
     );
     expect(anonymous.status()).toBe(401);

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { SIM_PORT } from "../playwright.config";
+import { DEAD_PORT, SIM_PORT } from "../playwright.config";
 import { testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
 import { ChatPage } from "./pages/chat";
@@ -29,7 +29,7 @@ test.describe("model registry and routing", () => {
     await page.getByTestId("add-endpoint").click();
     await page.getByLabel("Name").fill(name);
     // Nothing listens on this port (the "model down" app points at it too).
-    await page.getByLabel("Base URL").fill("http://127.0.0.1:8012/v1");
+    await page.getByLabel("Base URL").fill(`http://127.0.0.1:${DEAD_PORT}/v1`);
     await page.getByLabel("API key").fill(secret);
     await page.getByTestId("save-endpoint").click();
     const card = page.getByTestId("endpoint-card").filter({ has: page.getByRole("heading", { name }) });
@@ -52,6 +52,8 @@ test.describe("model registry and routing", () => {
   test("an admin loads an adapter, routes a character to it, and its new chats send that model id", async ({
     page,
   }) => {
+    // A long flow (register, load, preset, route, chat): ~30 s on a busy 2-core machine.
+    test.setTimeout(60_000);
     const adapter = `char-e2e-${stamp()}-v1`;
     const versionName = `E2E adapter ${adapter}`;
     await new AuthPage(page).signInAs(testUser("admin"));

@@ -1,5 +1,8 @@
 // Runs the suites in order on a fresh database and prints one closing line,
 // `N passed, N failed`, summed over all of them. Exits non-zero on any failure.
+//
+// Arguments: suite names (default: all), `--no-build` to reuse the last `next build` for the browser
+// tests, and anything else (file paths, `-g PATTERN`, `-t PATTERN`) handed to Vitest/Playwright.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -24,7 +27,13 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
-async function runSuite(suite: Suite, databaseUrl: string): Promise<Omit<Outcome, "suite" | "seconds">> {
+type RunOptions = { build: boolean; runnerArgs: string[] };
+
+async function runSuite(
+  suite: Suite,
+  databaseUrl: string,
+  { build, runnerArgs }: RunOptions,
+): Promise<Omit<Outcome, "suite" | "seconds">> {
   switch (suite) {
     case "lint": {
       const code = await run(bin("biome"), ["check", "."]);
@@ -38,7 +47,7 @@ async function runSuite(suite: Suite, databaseUrl: string): Promise<Omit<Outcome
       const file = path.join(reports, "vitest.json");
       const code = await run(
         bin("vitest"),
-        ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`],
+        ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...runnerArgs],
         {
           DATABASE_URL: databaseUrl,
         },
@@ -49,13 +58,15 @@ async function runSuite(suite: Suite, databaseUrl: string): Promise<Omit<Outcome
       return { passed: result.numPassedTests, failed, skipped: result.numPendingTests + result.numTodoTests };
     }
     case "e2e": {
-      const build = await run(process.execPath, [
-        path.join(root, "node_modules", "next", "dist", "bin", "next"),
-        "build",
-      ]);
-      if (build !== 0) return { passed: 0, failed: 1, skipped: 0 };
+      if (build || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+        const code = await run(process.execPath, [
+          path.join(root, "node_modules", "next", "dist", "bin", "next"),
+          "build",
+        ]);
+        if (code !== 0) return { passed: 0, failed: 1, skipped: 0 };
+      }
       const file = path.join(reports, "playwright.json");
-      const code = await run(bin("playwright"), ["test", "--reporter=list,json"], {
+      const code = await run(bin("playwright"), ["test", "--reporter=list,json", ...runnerArgs], {
         DATABASE_URL: databaseUrl,
         PLAYWRIGHT_JSON_OUTPUT_NAME: file,
       });
@@ -68,12 +79,12 @@ async function runSuite(suite: Suite, databaseUrl: string): Promise<Omit<Outcome
 }
 
 async function main(): Promise<number> {
-  const requested = process.argv.slice(2);
-  const unknown = requested.filter((name) => !(ALL as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    console.error(`Unknown suite(s): ${unknown.join(", ")}. Suites: ${ALL.join(", ")}`);
-    return 2;
-  }
+  const args = process.argv.slice(2);
+  const requested = args.filter((arg): arg is Suite => (ALL as readonly string[]).includes(arg));
+  const options: RunOptions = {
+    build: !args.includes("--no-build"),
+    runnerArgs: args.filter((arg) => arg !== "--no-build" && !(ALL as readonly string[]).includes(arg)),
+  };
   const suites = requested.length > 0 ? ALL.filter((suite) => requested.includes(suite)) : [...ALL];
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
@@ -103,7 +114,7 @@ async function main(): Promise<number> {
     for (const suite of suites) {
       console.log(`\n=== ${suite} ===`);
       const started = performance.now();
-      const outcome = await runSuite(suite, urls[suite]);
+      const outcome = await runSuite(suite, urls[suite], options);
       outcomes.push({ suite, ...outcome, seconds: Math.round((performance.now() - started) / 1000) });
     }
   } finally {

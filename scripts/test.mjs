@@ -1,5 +1,6 @@
 // `npm test`: install what the tests need (npm packages, Debian's chromium), then run every
-// suite through test-run.ts. `npm test -- unit e2e` runs only the named suites.
+// suite through test-run.ts. `npm test -- unit e2e` runs only the named suites; see test-run.ts for
+// the other arguments.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -18,21 +19,22 @@ function ensureChromium() {
   }
   console.log("Installing Debian's chromium for the browser tests…");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
-    const result = spawnSync("apt-get", args, { stdio: "inherit", env });
+  for (const aptArgs of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+    const result = spawnSync("apt-get", aptArgs, { stdio: "inherit", env });
     if (result.status !== 0) {
-      console.error(`apt-get ${args.join(" ")} failed.`);
+      console.error(`apt-get ${aptArgs.join(" ")} failed.`);
       process.exit(1);
     }
   }
 }
 
 ensureInstalled(root);
-const suites = process.argv.slice(2);
+const args = process.argv.slice(2);
+const suites = args.filter((arg) => ["lint", "types", "unit", "e2e"].includes(arg));
 if (suites.length === 0 || suites.includes("e2e")) ensureChromium();
 const child = spawn(
   process.execPath,
-  ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "test-run.ts"), ...suites],
+  ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts", "test-run.ts"), ...args],
   {
     cwd: root,
     stdio: "inherit",
