@@ -28,7 +28,8 @@ test.describe("feedback", () => {
     page,
     browser,
   }) => {
-    test.setTimeout(60_000);
+    // Four sign-ins and two chats: ~45 s on a busy 2-core machine.
+    test.setTimeout(90_000);
     const alice = page;
     await new AuthPage(alice).signInAs(testUser("alice"));
     await setConsent(alice, true);

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
 import { curationBenchmark } from "@/e2e/bench/curation";
+import { firstLoadJsBenchmark } from "@/e2e/bench/first-load-js";
 import { galleryBenchmark } from "@/e2e/bench/gallery";
 import type { Benchmark, Measure } from "@/e2e/bench/harness";
 import { prefixStabilityBenchmark } from "@/e2e/bench/prefix-stability";
@@ -16,6 +17,7 @@ const BENCHMARKS: Benchmark[] = [
   chatStreamBenchmark,
   synthesisBenchmark,
   curationBenchmark,
+  firstLoadJsBenchmark,
 ];
 
 async function main(): Promise<number> {
@@ -33,14 +35,19 @@ async function main(): Promise<number> {
     console.log(`running ${bench.name}: ${bench.description}…`);
     for (const measure of await bench.run()) rows.push({ benchmark: bench.name, ...measure });
   }
-  const widths = [10, 34, 12, 12, 6];
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(" ");
-  console.log(`\n${line(["benchmark", "measure", "figure", "target", "result"])}`);
-  for (const row of rows) {
-    console.log(
-      line([row.benchmark, row.measure, `${row.figure} ${row.unit}`, row.target, row.pass ? "pass" : "FAIL"]),
-    );
-  }
+  const table = [
+    ["benchmark", "measure", "figure", "target", "result"],
+    ...rows.map((row) => [
+      row.benchmark,
+      row.measure,
+      `${row.figure} ${row.unit}`.trim(),
+      row.target,
+      row.pass ? "pass" : "FAIL",
+    ]),
+  ];
+  const widths = table[0]?.map((_, column) => Math.max(...table.map((cells) => cells[column]?.length ?? 0))) ?? [];
+  console.log("");
+  for (const cells of table) console.log(cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
   const dir = path.join(projectRoot(), "bench-results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${new Date().toISOString().replaceAll(":", "-")}.json`);

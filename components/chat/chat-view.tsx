@@ -1,7 +1,7 @@
 "use client";
 
 import { SendHorizontal, Square } from "lucide-react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
@@ -10,6 +10,7 @@ import type { MessageRatingView } from "@/lib/chat/queries";
 import type { ChatMessageView, ChatStreamEvent } from "@/lib/chat/schema";
 import { selectedPath } from "@/lib/chat/tree";
 import { type BubbleActions, MessageBubble } from "./message-bubble";
+import { preloadMarkdown } from "./message-text";
 import { postChatStream } from "./stream-client";
 
 export type ChatMessageState = ChatMessageView & { selectedChildId: string | null };
@@ -22,14 +23,25 @@ export type ChatState = {
 type Props = {
   conversationId: string;
   initial: ChatState;
+  /** Server-rendered Markdown of the messages on screen when the page opened, by message id. */
+  prerendered: Record<string, ReactNode>;
   characterName: string;
   userName: string;
   readOnly: boolean;
   modelConnected: boolean;
 };
 
-export function ChatView({ conversationId, initial, characterName, userName, readOnly, modelConnected }: Props) {
+export function ChatView({
+  conversationId,
+  initial,
+  prerendered,
+  characterName,
+  userName,
+  readOnly,
+  modelConnected,
+}: Props) {
   const [state, setState] = useState<ChatState>(initial);
+  const [openingText] = useState(() => new Map(initial.messages.map((message) => [message.id, message.content])));
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
   const [pendingUserText, setPendingUserText] = useState<string | null>(null);
@@ -114,6 +126,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
     async (url: string, body: unknown, optimisticUserText?: string) => {
       if (busy) return;
       setBusy(true);
+      preloadMarkdown();
       if (optimisticUserText) setPendingUserText(optimisticUserText);
       const controller = new AbortController();
       abortRef.current = controller;
@@ -287,6 +300,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
             busy={busy}
             readOnly={!canSend}
             rating={state.ratings[message.id] ?? null}
+            prerendered={openingText.get(message.id) === message.content ? prerendered[message.id] : undefined}
             actions={actions}
           />
         ))}
@@ -335,6 +349,7 @@ export function ChatView({ conversationId, initial, characterName, userName, rea
             rows={2}
             maxLength={16000}
             onChange={(event) => setDraft(event.target.value)}
+            onFocus={preloadMarkdown}
             onKeyDown={onKeyDown}
             className="max-h-48 min-h-12 resize-y"
             data-testid="composer"

@@ -1,7 +1,7 @@
 "use client";
 
 import { ChevronLeft, ChevronRight, Copy, FastForward, Pencil, RefreshCw, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -9,8 +9,8 @@ import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toast";
 import type { MessageRatingView } from "@/lib/chat/queries";
 import type { ChatMessageView } from "@/lib/chat/schema";
+import { MessageText } from "./message-text";
 import { type RatingChange, RatingControl } from "./rating-control";
-import { RoleplayMarkdown } from "./roleplay-markdown";
 
 export type BubbleActions = {
   onRate: (message: ChatMessageView, change: RatingChange) => Promise<boolean>;
@@ -34,9 +34,12 @@ export function MessageBubble({
   busy,
   readOnly,
   rating,
+  prerendered,
   actions,
 }: {
   message: ChatMessageView;
+  /** The server's rendering of the message's text, while the text is still what the page opened with. */
+  prerendered?: ReactNode;
   rating: MessageRatingView | null;
   name: string;
   isLast: boolean;
@@ -102,7 +105,7 @@ export function MessageBubble({
           </form>
         ) : message.content ? (
           <div data-testid="message-text">
-            <RoleplayMarkdown text={message.content} />
+            <MessageText text={message.content} prerendered={prerendered} />
           </div>
         ) : streaming ? (
           <span className="inline-flex gap-1" role="status" aria-label="Writing">

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/textarea";
 import type { MessageRatingView } from "@/lib/chat/queries";
-import { RATING_REASONS, type RatingReason } from "@/lib/feedback/schema";
+import { RATING_REASONS, type RatingReason } from "@/lib/feedback/reasons";
 
 const NEGATIVE: RatingReason[] = [
   "out_of_character",

@@ -1,13 +1,14 @@
 "use client";
 
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { type ReactNode, useState } from "react";
-import { Button } from "./button";
-import { cn } from "./cn";
-import { modalClasses, overlayClasses } from "./dialog";
+// The trigger renders at once; Radix's alert dialog is loaded the first time it opens, so the many
+// pages with a delete button do not ship the dialog code on their first load.
+import { Slot } from "@radix-ui/react-slot";
+import { lazy, type ReactNode, Suspense, useRef, useState } from "react";
+
+const ConfirmDialogContent = lazy(() => import("./confirm-dialog-content"));
 
 export interface ConfirmDialogProps {
-  /** The element that opens the dialog, usually a `<Button>`; rendered with `asChild`. */
+  /** The element that opens the dialog, usually a `<Button>`. */
   trigger: ReactNode;
   title: ReactNode;
   description: ReactNode;
@@ -21,59 +22,28 @@ export interface ConfirmDialogProps {
   onConfirm: () => void | Promise<void>;
 }
 
-export function ConfirmDialog({
-  trigger,
-  title,
-  description,
-  confirmLabel,
-  cancelLabel = "Cancel",
-  destructive = false,
-  onConfirm,
-}: ConfirmDialogProps) {
+export function ConfirmDialog({ trigger, ...props }: ConfirmDialogProps) {
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-
-  async function confirm() {
-    setPending(true);
-    try {
-      await onConfirm();
-      setOpen(false);
-    } finally {
-      setPending(false);
-    }
-  }
-
+  const [loaded, setLoaded] = useState(false);
+  const triggerRef = useRef<HTMLElement>(null);
   return (
-    <AlertDialog.Root open={open} onOpenChange={(next) => !pending && setOpen(next)}>
-      <AlertDialog.Trigger asChild>{trigger}</AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay data-slot="confirm-dialog-overlay" className={overlayClasses} />
-        <AlertDialog.Content data-slot="confirm-dialog" className={cn(modalClasses, "max-w-md")}>
-          <div className="flex flex-col gap-1.5">
-            <AlertDialog.Title className="font-semibold text-lg leading-tight">{title}</AlertDialog.Title>
-            <AlertDialog.Description className="text-muted-foreground text-sm">{description}</AlertDialog.Description>
-          </div>
-          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <AlertDialog.Cancel asChild>
-              <Button variant="outline" disabled={pending}>
-                {cancelLabel}
-              </Button>
-            </AlertDialog.Cancel>
-            {/* preventDefault stops Radix closing the dialog before the promise settles. */}
-            <AlertDialog.Action
-              asChild
-              onClick={(event) => {
-                event.preventDefault();
-                void confirm();
-              }}
-            >
-              <Button variant={destructive ? "destructive" : "primary"} loading={pending}>
-                {confirmLabel}
-              </Button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <>
+      <Slot
+        ref={triggerRef}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={() => {
+          setLoaded(true);
+          setOpen(true);
+        }}
+      >
+        {trigger}
+      </Slot>
+      {loaded ? (
+        <Suspense fallback={null}>
+          <ConfirmDialogContent {...props} open={open} onOpenChange={setOpen} returnFocusTo={triggerRef} />
+        </Suspense>
+      ) : null}
+    </>
   );
 }

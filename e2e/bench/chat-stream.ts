@@ -164,6 +164,8 @@ export const chatStreamBenchmark: Benchmark = {
         "--max-model-len",
         "8192",
       ]);
+      // Routing the new chats reads the model from this process's environment.
+      Object.assign(process.env, { LLM_BASE_URL: `${sim.url}/v1`, LLM_MODEL: MODEL });
       const app = await startAppProcess(APP_PORT, {
         DATABASE_URL: process.env.DATABASE_URL ?? "",
         AUTH_SECRET: SECRET,

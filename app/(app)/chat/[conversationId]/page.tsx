@@ -5,8 +5,10 @@ import { z } from "zod";
 import { CharacterAvatar } from "@/components/characters/character-tile";
 import { ChatSettings } from "@/components/chat/chat-settings";
 import { ChatView } from "@/components/chat/chat-view";
+import { RoleplayMarkdown } from "@/components/chat/roleplay-markdown";
 import { requireUserPage } from "@/lib/auth/session";
 import { conversationPersona, getOwnConversation, loadState } from "@/lib/chat/queries";
+import { selectedPath } from "@/lib/chat/tree";
 import { isAppError } from "@/lib/errors";
 import { listServingVersions, modelConnected } from "@/lib/models/routing";
 
@@ -29,6 +31,13 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
   ]);
   const pickedByUser = !conversation.experimentId && models.some((model) => model.id === conversation.modelVersionId);
   const characterName = conversation.profile.nickname || conversation.profile.name;
+  // The messages on screen are rendered here, so the browser needs no Markdown code to show them.
+  const prerendered = Object.fromEntries(
+    selectedPath(state.messages, state.selectedRootId).map((message) => [
+      message.id,
+      <RoleplayMarkdown key={message.id} text={message.content} />,
+    ]),
+  );
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <header className="flex items-center gap-3">
@@ -64,6 +73,7 @@ export default async function ChatPage({ params }: { params: Promise<{ conversat
       <ChatView
         conversationId={conversation.id}
         initial={state}
+        prerendered={prerendered}
         characterName={characterName}
         userName={persona.name}
         readOnly={conversation.readOnly}
