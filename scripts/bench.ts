@@ -1,6 +1,8 @@
-// `npm run bench [-- NAME…]`: runs the benchmarks on this machine and prints one table
-// (measure, figure, target, pass/fail); the results are also written to bench-results/.
-import { mkdirSync, writeFileSync } from "node:fs";
+// `npm run bench [-- NAME…] [--compare FILE]`: runs the benchmarks on this machine and prints one
+// table (measure, figure, target, pass/fail); the results are also written to bench-results/ with
+// the commit they measured, and `--compare` puts an earlier results file's figures beside them.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
 import { curationBenchmark } from "@/e2e/bench/curation";
@@ -20,8 +22,37 @@ const BENCHMARKS: Benchmark[] = [
   firstLoadJsBenchmark,
 ];
 
+type Row = Measure & { benchmark: string };
+
+/** The checked-out commit, marked when the tree has changes. */
+function commitOf(root: string): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: root, encoding: "utf8" }).trim() !== "";
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+function earlierFigures(file: string): { commit: string; figures: Map<string, Row> } {
+  const earlier = JSON.parse(readFileSync(file, "utf8")) as { commit?: string; rows: Row[] };
+  return {
+    commit: earlier.commit ?? "unknown",
+    figures: new Map(earlier.rows.map((row) => [`${row.benchmark}\t${row.measure}`, row])),
+  };
+}
+
 async function main(): Promise<number> {
-  const names = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const compareAt = args.indexOf("--compare");
+  const compareFile = compareAt >= 0 ? args[compareAt + 1] : undefined;
+  if (compareAt >= 0 && !compareFile) {
+    console.error("--compare needs a results file, e.g. bench-results/bench-2026-12-06T16-39-09.624Z.json");
+    return 2;
+  }
+  const earlier = compareFile ? earlierFigures(compareFile) : null;
+  const names = args.filter((_, index) => index !== compareAt && index !== compareAt + 1);
   const unknown = names.filter((name) => !BENCHMARKS.some((bench) => bench.name === name));
   if (unknown.length > 0) {
     console.error(
@@ -30,17 +61,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const selected = names.length > 0 ? BENCHMARKS.filter((bench) => names.includes(bench.name)) : BENCHMARKS;
-  const rows: (Measure & { benchmark: string })[] = [];
+  const rows: Row[] = [];
   for (const bench of selected) {
     console.log(`running ${bench.name}: ${bench.description}…`);
     for (const measure of await bench.run()) rows.push({ benchmark: bench.name, ...measure });
   }
+  const figure = (row: Row | undefined) => (row ? `${row.figure} ${row.unit}`.trim() : "—");
   const table = [
-    ["benchmark", "measure", "figure", "target", "result"],
+    ["benchmark", "measure", "figure", ...(earlier ? [`at ${earlier.commit}`] : []), "target", "result"],
     ...rows.map((row) => [
       row.benchmark,
       row.measure,
-      `${row.figure} ${row.unit}`.trim(),
+      figure(row),
+      ...(earlier ? [figure(earlier.figures.get(`${row.benchmark}\t${row.measure}`))] : []),
       row.target,
       row.pass ? "pass" : "FAIL",
     ]),
@@ -51,7 +84,8 @@ async function main(): Promise<number> {
   const dir = path.join(projectRoot(), "bench-results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${new Date().toISOString().replaceAll(":", "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+  const commit = commitOf(projectRoot());
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), commit, rows }, null, 2));
   console.log(`\nresults written to ${path.relative(projectRoot(), file)}`);
   return rows.every((row) => row.pass) ? 0 : 1;
 }
