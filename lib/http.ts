@@ -1,9 +1,11 @@
 // The one recipe for route handlers: parse → identify → authorize → call the domain → respond.
-// `route()` turns AppError, validation errors and surprises into `{error: {code, message}}`.
+// `route()` refuses cross-site mutations and turns AppError, validation errors and surprises into
+// `{error: {code, message}}`.
 import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodType, z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
+import { crossSiteRefusal } from "./security/origin";
 
 export function json<T>(data: T, init?: ResponseInit): NextResponse<T> {
   return NextResponse.json(data, init);
@@ -63,10 +65,31 @@ export function errorResponse(error: unknown): NextResponse {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wrap a route handler so every failure leaves as the shared JSON error shape. */
+const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Refuse a state-changing request another site made the browser send (cross-site request
+ * forgery): the same check Next applies to server actions, and Auth.js's CSRF token to its own.
+ */
+function assertSameOrigin(request: Request): void {
+  if (!MUTATING_METHODS.has(request.method)) return;
+  const refusal = crossSiteRefusal(request);
+  if (refusal) {
+    throw new AppError(
+      "forbidden:origin",
+      `This request was refused because ${refusal}; changes can only be made from Troupe's own pages.`,
+    );
+  }
+}
+
+/**
+ * Wrap a route handler: mutations from other sites are refused, and every failure leaves as the
+ * shared JSON error shape.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
+      assertSameOrigin(request);
       return await handler(request, context);
     } catch (error) {
       return errorResponse(error);
