@@ -32,6 +32,8 @@ const appEnv = (port: number, llmBaseUrl: string | null): Record<string, string>
   // Short, so a hung model server is reported within the test's patience.
   CHAT_FIRST_TOKEN_TIMEOUT_MS: "5000",
   CHAT_IDLE_TIMEOUT_MS: "2500",
+  // High enough that parallel specs sharing a user are never throttled, still on (security.spec fills a bucket).
+  CHAT_RATE_LIMIT_PER_MINUTE: "1000",
 });
 
 const app = (port: number, llmBaseUrl: string | null) => ({

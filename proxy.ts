@@ -1,11 +1,17 @@
-// Redirects signed-out visitors away from app pages. A convenience only: every page, route
-// handler and server action checks who is asking itself.
+// Runs before every page (not /api, not static files): gives the page its Content Security
+// Policy with a fresh nonce, and redirects signed-out visitors away from app pages — a
+// convenience only: every page, route handler and server action checks who is asking itself.
+//
+// Next reads the nonce from the Content-Security-Policy request header set here and puts it on
+// its own scripts; the root layout reads `x-nonce` for the theme script.
 //
 // The session cookie is only read here, never rewritten: Auth.js's own middleware refreshes the
 // cookie on every request, so a page request that started before a sign-out and answered after it
 // would set the session cookie again and undo the sign-out.
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
+import { servedOverHttps } from "@/lib/security/origin";
+import { createNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/security/policy";
 
 const SIGNED_IN_AREAS = ["/characters", "/chats", "/chat", "/arena", "/settings", "/admin", "/health"];
 
@@ -21,13 +27,25 @@ async function signedIn(request: NextRequest): Promise<boolean> {
 
 export default async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const https = servedOverHttps(request);
+  const nonce = createNonce();
+  const policy = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
+
+  let response: NextResponse;
   const protectedArea = SIGNED_IN_AREAS.some((area) => pathname === area || pathname.startsWith(`${area}/`));
   if (protectedArea && !(await signedIn(request))) {
     const login = new URL("/login", request.nextUrl);
     login.searchParams.set("next", `${pathname}${search}`);
-    return NextResponse.redirect(login);
+    response = NextResponse.redirect(login);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set("Content-Security-Policy", policy);
+    headers.set("x-nonce", nonce);
+    response = NextResponse.next({ request: { headers } });
   }
-  return NextResponse.next();
+  response.headers.set("Content-Security-Policy", policy);
+  if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  return response;
 }
 
 export const config = { matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"] };

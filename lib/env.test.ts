@@ -50,6 +50,19 @@ describe("environment validation", () => {
     expect(error?.message).toContain("AUTH_SECRET");
   });
 
+  it("checks the chat rate limit and the public address", () => {
+    expect(parseAppEnv({ AUTH_SECRET: secret, CHAT_RATE_LIMIT_PER_MINUTE: "0" }).CHAT_RATE_LIMIT_PER_MINUTE).toBe(0);
+    expect(problems(() => parseBaseEnv({ CHAT_RATE_LIMIT_PER_MINUTE: "-1" }))).toEqual([
+      expect.stringMatching(/^CHAT_RATE_LIMIT_PER_MINUTE: /),
+    ]);
+    expect(problems(() => parseBaseEnv({ CHAT_RATE_LIMIT_PER_MINUTE: "fast" }))).toEqual([
+      "CHAT_RATE_LIMIT_PER_MINUTE: must be a whole number (0 turns the limit off)",
+    ]);
+    expect(problems(() => parseAppEnv({ AUTH_SECRET: secret, AUTH_URL: "troupe.example.org" }))).toEqual([
+      expect.stringMatching(/^AUTH_URL: must be the site's public address/),
+    ]);
+  });
+
   it("strips a trailing slash from the model URL", () => {
     expect(parseBaseEnv({ LLM_BASE_URL: "http://127.0.0.1:8000/v1/" }).LLM_BASE_URL).toBe("http://127.0.0.1:8000/v1");
   });

@@ -35,9 +35,15 @@ const baseSchema = z.object({
   CURATION_JUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   CHAT_FIRST_TOKEN_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
   CHAT_IDLE_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(600_000)),
+  CHAT_RATE_LIMIT_PER_MINUTE: optional(
+    z.coerce.number({ error: "must be a whole number (0 turns the limit off)" }).int().min(0).max(100_000),
+  ),
 });
 
 const appSchema = baseSchema.extend({
+  AUTH_URL: optional(
+    z.url({ protocol: /^https?$/, error: "must be the site's public address, such as https://troupe.example.org" }),
+  ),
   AUTH_SECRET: z
     .string({ error: "is required (npm start writes one into .env; or run `openssl rand -base64 33`)" })
     .min(32, { error: "must be at least 32 characters (generate one with `openssl rand -base64 33`)" }),

@@ -1,9 +1,11 @@
 // The one recipe for route handlers: parse → identify → authorize → call the domain → respond.
-// `route()` turns AppError, validation errors and surprises into `{error: {code, message}}`.
+// `route()` refuses cross-site mutations and turns AppError, validation errors and surprises into
+// `{error: {code, message}}`; bodies are read with explicit size limits.
 import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodType, z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
+import { crossSiteRefusal } from "./security/origin";
 
 export function json<T>(data: T, init?: ResponseInit): NextResponse<T> {
   return NextResponse.json(data, init);
@@ -30,18 +32,60 @@ export function parseWith<T extends ZodType>(schema: T, value: unknown): z.infer
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The request body as a stream that fails with `tooLarge()` past `maxBytes`. Content-Length is
+ * checked first, but a chunked body has none and a client may lie, so the bytes are counted too:
+ * nothing past the limit is ever buffered.
+ */
+export function limitedBody(request: Request, maxBytes: number, tooLarge: () => AppError): ReadableStream<Uint8Array> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return new ReadableStream({ start: (controller) => controller.close() });
+  let received = 0;
+  return request.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        if (received > maxBytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** The whole body, at most `maxBytes` of it. */
+export async function readBodyBytes(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
+  let exceeded: AppError | null = null;
+  const body = limitedBody(request, maxBytes, () => (exceeded = tooLarge()));
+  try {
+    return new Uint8Array(await new Response(body).arrayBuffer());
+  } catch {
+    throw exceeded ?? new AppError("bad_request:body", "The request body could not be read.");
+  }
+}
+
+/** A multipart form of at most `maxBytes`. */
+export async function readFormBody(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<FormData> {
+  let exceeded: AppError | null = null;
+  const body = limitedBody(request, maxBytes, () => (exceeded = tooLarge()));
+  const headers = { "Content-Type": request.headers.get("content-type") ?? "" };
+  try {
+    return await new Response(body, { headers }).formData();
+  } catch {
+    // The form parser reports a failed stream as its own TypeError; the limit is the real reason.
+    throw exceeded ?? new AppError("bad_request:form", "The upload could not be read as a form.");
+  }
+}
+
+const tooLargeBody = (maxBytes: number) => () =>
+  new AppError("payload_too_large:body", `The request body is over ${maxBytes} bytes.`);
+
 /** Read and validate a JSON body, refusing oversized or malformed input with a precise 4xx. */
 export async function parseJsonBody<T extends ZodType>(
   request: Request,
   schema: T,
   maxBytes = DEFAULT_MAX_BODY_BYTES,
 ): Promise<z.infer<T>> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new AppError("payload_too_large:body", `The request body is over ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) {
-    throw new AppError("payload_too_large:body", `The request body is over ${maxBytes} bytes.`);
-  }
+  const text = new TextDecoder().decode(await readBodyBytes(request, maxBytes, tooLargeBody(maxBytes)));
   let value: unknown;
   try {
     value = text === "" ? {} : JSON.parse(text);
@@ -63,10 +107,31 @@ export function errorResponse(error: unknown): NextResponse {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wrap a route handler so every failure leaves as the shared JSON error shape. */
+const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Refuse a state-changing request another site made the browser send (cross-site request
+ * forgery): the same check Next applies to server actions, and Auth.js's CSRF token to its own.
+ */
+function assertSameOrigin(request: Request): void {
+  if (!MUTATING_METHODS.has(request.method)) return;
+  const refusal = crossSiteRefusal(request);
+  if (refusal) {
+    throw new AppError(
+      "forbidden:origin",
+      `This request was refused because ${refusal}; changes can only be made from Troupe's own pages.`,
+    );
+  }
+}
+
+/**
+ * Wrap a route handler: mutations from other sites are refused, and every failure leaves as the
+ * shared JSON error shape.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
+      assertSameOrigin(request);
       return await handler(request, context);
     } catch (error) {
       return errorResponse(error);

@@ -6,7 +6,10 @@ export type RateLimitRule = { limit: number; windowSeconds: number };
 export type RateLimitState = { allowed: boolean; remaining: number; retryAfterSeconds: number };
 
 export const RATE_LIMITS = {
+  /** Failed sign-ins per email and address. */
   loginFailures: { limit: 5, windowSeconds: 15 * 60 },
+  /** Failed sign-ins per email from anywhere: caps guessing from rotating (or forged) addresses. */
+  loginFailuresPerAccount: { limit: 50, windowSeconds: 15 * 60 },
   signUp: { limit: 20, windowSeconds: 60 * 60 },
   /** Card import requests per user (each up to IMPORT_LIMITS.filesPerRequest files). */
   imports: { limit: 50, windowSeconds: 60 * 60 },

@@ -172,6 +172,8 @@ export const chatStreamBenchmark: Benchmark = {
         LLM_BASE_URL: `${sim.url}/v1`,
         LLM_MODEL: MODEL,
         DB_POOL_SIZE: "40",
+        // One user drives every stream here; the per-user chat limit would stop it at 30 a minute.
+        CHAT_RATE_LIMIT_PER_MINUTE: "0",
       });
       try {
         const cookie = await sessionCookie({ ...user, role: "USER" }, SECRET);

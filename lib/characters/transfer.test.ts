@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
 import { assertTestDatabase } from "@/lib/testing/db";
 import { createUser } from "@/lib/users/queries";
 import { exportJson, toCardV2 } from "./cards";
@@ -71,6 +72,30 @@ describe("bulk import", () => {
     const lorebook = JSON.stringify({ spec: "lorebook_v3", data: { entries: [] } });
     const [result] = await importCardFiles(user, [file("lore.json", lorebook)], { lorebookTarget: theirs.id });
     expect(result).toMatchObject({ ok: false, error: { code: "not_found:character" } });
+  });
+  it("refuses a user's imports past 50 an hour with a 429, importing nothing", async () => {
+    const importer = await createUser({
+      email: `limit-${Date.now()}@unit.troupe`,
+      name: "Busy",
+      password: "pass-word-1",
+    });
+    await db.rateLimitBucket.create({
+      data: { key: `import:${importer.id}`, count: 49, windowEnds: new Date(Date.now() + 3_600_000) },
+    });
+    const card = () => file("c.json", exportJson(emptyProfile("Limit Lark"), [], "v2"));
+    expect(await importCardFiles(importer, [card()])).toMatchObject([{ ok: true }]);
+    await expect(importCardFiles(importer, [card()])).rejects.toMatchObject({
+      status: 429,
+      code: "rate_limited:import",
+    });
+    expect(await db.character.count({ where: { ownerId: importer.id } })).toBe(1);
+    // Someone else still imports.
+    expect(await importCardFiles(user, [card()])).toMatchObject([{ ok: true }]);
+  });
+
+  it("refuses more than 50 files in one request", async () => {
+    const files = Array.from({ length: 51 }, (_, index) => file(`${index}.json`, "{}"));
+    await expect(importCardFiles(user, files)).rejects.toMatchObject({ status: 413, code: "payload_too_large:files" });
   });
 });
 

@@ -35,12 +35,17 @@ export function toUpstreamError(error: unknown): AppError {
       return new AppError("upstream_error:context_length", "The conversation is too long for this model.");
     if (status && status >= 500)
       return new AppError("upstream_error:server", `The model server failed (HTTP ${status}). Try again.`);
-    if (status)
+    if (status && status >= 400)
       return new AppError("upstream_error:request", `The model server rejected the request (HTTP ${status}).`);
   }
   const chain = causeChain(error);
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket/i.test(chain)) {
-    return new AppError("upstream_unavailable:model", "The model server is not reachable.");
+    // A 200 that broke off: the reply had started when the connection dropped.
+    const started = APICallError.isInstance(error) && error.statusCode !== undefined;
+    return new AppError(
+      "upstream_unavailable:model",
+      started ? "The connection to the model server was lost." : "The model server is not reachable.",
+    );
   }
   console.error("[llm] unexpected model error", chain);
   return new AppError("upstream_error:unknown", "The model server returned something Troupe could not use.");

@@ -1,9 +1,8 @@
 import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/auth";
-import { clientIp, loginLimitKey } from "@/lib/auth/login";
+import { clientIp, peekLoginLimit } from "@/lib/auth/login";
 import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http";
-import { peekRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { emailSchema } from "@/lib/users/schema";
 
 export const GET = handlers.GET;
@@ -17,10 +16,7 @@ export async function POST(request: NextRequest) {
       .catch(() => null);
     const email = emailSchema.safeParse(form?.get("email"));
     if (email.success) {
-      const limit = await peekRateLimit(
-        loginLimitKey(email.data, clientIp(request.headers)),
-        RATE_LIMITS.loginFailures,
-      );
+      const limit = await peekLoginLimit(email.data, clientIp(request.headers));
       if (!limit.allowed) {
         return errorResponse(
           new AppError("rate_limited:login", "Too many failed sign-ins for this account. Wait and try again.", {

@@ -3,26 +3,22 @@ import { requireUser } from "@/lib/auth/session";
 import { characterIdSchema } from "@/lib/characters/schema";
 import { IMPORT_LIMITS, importCardFiles } from "@/lib/characters/transfer";
 import { AppError } from "@/lib/errors";
-import { json, parseWith, route } from "@/lib/http";
+import { json, parseWith, readFormBody, route } from "@/lib/http";
 
 const fieldsSchema = z.object({ lorebookTarget: characterIdSchema.optional() });
 
 /** Bulk import: multipart `files` (many), optional `lorebookTarget`; one result per file. */
 export const POST = route(async (request) => {
   const user = await requireUser();
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > IMPORT_LIMITS.requestBytes) {
-    throw new AppError(
-      "payload_too_large:import",
-      `The upload is over ${IMPORT_LIMITS.requestBytes / 1024 / 1024} MB.`,
-    );
-  }
   if (!request.headers.get("content-type")?.includes("multipart/form-data")) {
     throw new AppError("bad_request:content_type", "Send the files as multipart/form-data in the `files` field.");
   }
-  const form = await request.formData().catch(() => {
-    throw new AppError("bad_request:form", "The upload could not be read as a form.");
-  });
+  const form = await readFormBody(
+    request,
+    IMPORT_LIMITS.requestBytes,
+    () =>
+      new AppError("payload_too_large:import", `The upload is over ${IMPORT_LIMITS.requestBytes / 1024 / 1024} MB.`),
+  );
   const target = form.get("lorebookTarget");
   const fields = parseWith(fieldsSchema, { lorebookTarget: typeof target === "string" && target ? target : undefined });
   const files = await Promise.all(

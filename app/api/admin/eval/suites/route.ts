@@ -4,31 +4,10 @@ import { requireRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { SUITE_UPLOAD_MAX_BYTES, suiteUploadSchema } from "@/lib/eval/forms";
 import { importSuite } from "@/lib/eval/queries";
-import { json, parseWith, route } from "@/lib/http";
+import { json, parseWith, readFormBody, route } from "@/lib/http";
 
 const tooLarge = () =>
   new AppError("payload_too_large:suite", `Suite files are limited to ${SUITE_UPLOAD_MAX_BYTES / 1024 / 1024} MB.`);
-
-/** The multipart form, refusing more than the limit even when Content-Length is missing or wrong. */
-async function readForm(request: Request, contentType: string): Promise<FormData> {
-  if (!request.body) throw new AppError("bad_request:empty", "The upload is empty.");
-  let received = 0;
-  const counted = request.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        received += chunk.byteLength;
-        if (received > SUITE_UPLOAD_MAX_BYTES) controller.error(tooLarge());
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  try {
-    return await new Response(counted, { headers: { "Content-Type": contentType } }).formData();
-  } catch {
-    if (received > SUITE_UPLOAD_MAX_BYTES) throw tooLarge();
-    throw new AppError("bad_request:form", "The upload could not be read as a form.");
-  }
-}
 
 const text = (value: FormDataEntryValue | null) => (typeof value === "string" ? value : undefined);
 
@@ -41,9 +20,8 @@ export const POST = route(async (request) => {
   if (!contentType.includes("multipart/form-data")) {
     throw new AppError("bad_request:content_type", "Send the suite as multipart/form-data in the `file` field.");
   }
-  if (Number(request.headers.get("content-length") ?? 0) > SUITE_UPLOAD_MAX_BYTES) throw tooLarge();
   const admin = await requireRole("ADMIN");
-  const form = await readForm(request, contentType);
+  const form = await readFormBody(request, SUITE_UPLOAD_MAX_BYTES, tooLarge);
   const fields = parseWith(suiteUploadSchema, { name: text(form.get("name")), seed: text(form.get("seed")) });
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) {

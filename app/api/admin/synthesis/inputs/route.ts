@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { json, parseWith, route } from "@/lib/http";
+import { json, limitedBody, parseWith, route } from "@/lib/http";
 import { INPUT_KINDS } from "@/lib/synthesis/inputs";
 import { importInput } from "@/lib/synthesis/service";
 
@@ -17,13 +17,16 @@ const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 export const POST = route(async (request) => {
   const query = parseWith(querySchema, Object.fromEntries(new URL(request.url).searchParams));
   const admin = await requireRole("ADMIN");
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_UPLOAD_BYTES) throw new AppError("payload_too_large:input", "Input files are limited to 2 GB.");
   if (!request.body) throw new AppError("bad_request:empty", "The file is empty.");
+  const source = limitedBody(
+    request,
+    MAX_UPLOAD_BYTES,
+    () => new AppError("payload_too_large:input", "Input files are limited to 2 GB."),
+  );
   const input = await importInput({
     kind: query.kind,
     name: query.name,
-    source: request.body as unknown as AsyncIterable<Uint8Array>,
+    source: source as unknown as AsyncIterable<Uint8Array>,
     createdById: admin.id,
   });
   return json(input, { status: 201 });
