@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { testUser } from "./fixtures/users";
+import { TEST_PASSWORD, testUser } from "./fixtures/users";
 import { AuthPage } from "./pages/auth";
 
 test.describe("admin area", () => {
@@ -21,7 +21,12 @@ test.describe("admin area", () => {
     expect(patch.status()).toBe(403);
   });
 
-  test("an admin lists users and changes a role", async ({ page }) => {
+  test("an admin lists users and changes a role", async ({ page, browser }) => {
+    // A fresh account: a fixed user promoted midway would change what other tests running now see.
+    const email = `promoted-${Date.now()}@example.com`;
+    const newcomer = await browser.newPage();
+    await new AuthPage(newcomer).signUp("Promoted Pat", email, TEST_PASSWORD);
+    await newcomer.close();
     await new AuthPage(page).signInAs(testUser("admin"));
     await page.getByTestId("nav-admin").click();
     await expect(page.getByTestId("admin-overview")).toBeVisible();
@@ -29,9 +34,9 @@ test.describe("admin area", () => {
     const table = page.getByTestId("users-table");
     await expect(table.getByText(testUser("alice").email)).toBeVisible();
 
-    const api = await page.request.get("/api/admin/users?take=200");
+    const api = await page.request.get(`/api/admin/users?q=${encodeURIComponent(email)}`);
     const { users } = await api.json();
-    const target = users.find((user: { email: string }) => user.email === testUser("bob").email);
+    const target = users.find((user: { email: string }) => user.email === email);
     const promoted = await page.request.patch(`/api/admin/users/${target.id}`, { data: { role: "ADMIN" } });
     expect((await promoted.json()).user.role).toBe("ADMIN");
     const demoted = await page.request.patch(`/api/admin/users/${target.id}`, { data: { role: "USER" } });

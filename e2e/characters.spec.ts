@@ -70,6 +70,8 @@ test.describe("characters", () => {
     await bob.goto(`/characters/${unlistedId}`);
     await expect(bob.getByTestId("character-name")).toHaveText("Link-only Linden");
     await expect(bob.getByTestId("edit-character")).toHaveCount(0);
+    expect((await bob.goto(`/characters/${unlistedId}/edit`))?.status()).toBe(403);
+    await expect(bob.getByTestId("edit-forbidden")).toContainText("Only the owner can edit this character");
     const put = await bob.request.put(`/api/characters/${unlistedId}`, {
       data: { profile: { name: "Hijacked" }, tags: [], visibility: "PUBLIC" },
     });

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { forbidden, notFound } from "next/navigation";
 import { CharacterEditor } from "@/components/characters/character-editor";
-import { Alert } from "@/components/ui/alert";
 import { requireUserPage } from "@/lib/auth/session";
 import { getCharacterForViewer } from "@/lib/characters/queries";
 import { characterIdSchema } from "@/lib/characters/schema";
@@ -18,16 +17,8 @@ export default async function EditCharacterPage({ params }: { params: Promise<{ 
     if (isAppError(error) && error.status === 404) notFound();
     throw error;
   });
-  if (!character.canEdit) {
-    return (
-      <Alert
-        variant="error"
-        title="Read-only"
-        description="Only the owner can edit this character."
-        data-testid="edit-forbidden"
-      />
-    );
-  }
+  // Signed in and allowed to see it, not to change it: a 403 (with ./forbidden.tsx), as the API answers.
+  if (!character.canEdit) forbidden();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Edit {character.name}</h1>
