@@ -126,6 +126,22 @@ test("an action id that does not exist is refused without a server error", async
   );
 });
 
+test("the sign-in and sign-up actions refuse an argument that is not their form", async () => {
+  const { actions } = surface();
+  for (const [key, page] of [
+    ["ACTION lib/users/actions.ts#signInAction", "/login"],
+    ["ACTION lib/users/actions.ts#signUpAction", "/signup"],
+  ] as const) {
+    const id = actions.get(key)?.id;
+    expect(id, key).toBeTruthy();
+    const answer = await callAction(BASE, { name: "anonymous", cookie: null }, id ?? "", {
+      page,
+      args: [null, { email: "someone@example.com", password: "not a form" }],
+    });
+    expect(answer.result?.error?.code, key).toBe("bad_request:validation");
+  }
+});
+
 test("every route handler, page and server action answers each identity as its row says", async ({ browser }) => {
   test.setTimeout(10 * 60_000);
   const started = performance.now();

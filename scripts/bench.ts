@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const earlier = compareFile ? earlierFigures(compareFile) : null;
-  const names = args.filter((_, index) => index !== compareAt && index !== compareAt + 1);
+  const names = compareAt >= 0 ? args.filter((_, index) => index !== compareAt && index !== compareAt + 1) : args;
   const unknown = names.filter((name) => !BENCHMARKS.some((bench) => bench.name === name));
   if (unknown.length > 0) {
     console.error(

@@ -456,9 +456,6 @@ export const ACTIONS: Record<string, ActionRow> = {
     expect: [SESSION, "ok", "ok", "ok"],
     call: () => ({ page: "/characters/new", args: ["A lock keeper who counts every barge."] }),
   },
-  "ACTION lib/characters/actions.ts#setVisibilityAction": {
-    unreachable: "the editor saves visibility with saveCharacterAction; nothing calls this one",
-  },
 
   "ACTION lib/chat/actions.ts#startChatAction": {
     expect: [SESSION, "not_found:character", "→/chat/", "→/chat/"],
@@ -487,9 +484,6 @@ export const ACTIONS: Record<string, ActionRow> = {
     page: "/admin/models",
     args: [await world.newEndpoint()],
   })),
-  "ACTION lib/models/actions.ts#syncEndpointsAction": {
-    unreachable: "the models page re-probes endpoints on its own; nothing calls this one",
-  },
   "ACTION lib/models/actions.ts#registerModelAction": adminAction((world) => ({
     page: "/admin/models",
     args: [{ name: world.unique("Authz registered"), servedModelId: world.newServedId(), endpointName: "default" }],

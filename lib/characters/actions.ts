@@ -8,7 +8,7 @@ import { parseWith } from "@/lib/http";
 import { getDefaultChatModel } from "@/lib/llm/provider";
 import { type PersonaResult, personaSchema, profileFromPersona } from "./persona";
 import { createCharacter, forkCharacter, saveCharacterVersion, setVisibility, softDeleteCharacter } from "./queries";
-import { characterIdSchema, type SaveCharacterInput, saveCharacterSchema, visibilitySchema } from "./schema";
+import { characterIdSchema, type SaveCharacterInput, saveCharacterSchema } from "./schema";
 
 export async function createCharacterAction(input: SaveCharacterInput): Promise<ActionResult<{ id: string }>> {
   return runAction(async () => {
@@ -43,17 +43,6 @@ export async function saveCharacterAction(
     await setVisibility(user, characterId, data.visibility);
     revalidatePath(`/characters/${characterId}`);
     return { number: saved.number, changed: saved.changed };
-  });
-}
-
-export async function setVisibilityAction(id: string, visibility: string): Promise<ActionResult> {
-  return runAction(async () => {
-    const characterId = parseWith(characterIdSchema, id);
-    const value = parseWith(visibilitySchema, visibility);
-    const user = await requireUser();
-    await setVisibility(user, characterId, value);
-    revalidatePath(`/characters/${characterId}`);
-    return undefined;
   });
 }
 

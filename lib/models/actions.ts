@@ -12,7 +12,6 @@ import {
   saveEndpoint,
   setAdapterLoaded,
   setModelStatus,
-  syncEndpoints,
   updateModelVersion,
 } from "./queries";
 import { setCharacterModel, setDefaultModel, startExperiment, stopExperiment } from "./routing-admin";
@@ -50,13 +49,6 @@ export async function saveEndpointAction(id: string | null, input: unknown) {
 
 export async function deleteEndpointAction(id: string) {
   return asAdmin(async () => deleteEndpoint(parseWith(idSchema, id)));
-}
-
-export async function syncEndpointsAction() {
-  return asAdmin(async () => {
-    await syncEndpoints();
-    return undefined;
-  });
 }
 
 export async function registerModelAction(input: unknown) {

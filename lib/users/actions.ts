@@ -22,6 +22,12 @@ import {
   signUpSchema,
 } from "./schema";
 
+/** A form's field; the action is a public endpoint, so its argument may be anything but a form. */
+function field(form: unknown, name: string): FormDataEntryValue | null {
+  if (!(form instanceof FormData)) throw new AppError("bad_request:validation", "Send the form's fields.");
+  return form.get(name);
+}
+
 /** Only same-site paths, so `?next=` cannot send anyone to another site. */
 function safeReturnPath(value: FormDataEntryValue | null): string {
   const path = typeof value === "string" ? value : "";
@@ -48,8 +54,8 @@ async function signInOrExplain(email: string, password: string, redirectTo: stri
 
 export async function signInAction(_previous: unknown, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
-    const input = parseWith(signInSchema, { email: form.get("email"), password: form.get("password") });
-    await signInOrExplain(input.email, input.password, safeReturnPath(form.get("next")));
+    const input = parseWith(signInSchema, { email: field(form, "email"), password: field(form, "password") });
+    await signInOrExplain(input.email, input.password, safeReturnPath(field(form, "next")));
     return undefined;
   });
 }
@@ -57,9 +63,9 @@ export async function signInAction(_previous: unknown, form: FormData): Promise<
 export async function signUpAction(_previous: unknown, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
     const input = parseWith(signUpSchema, {
-      name: form.get("name"),
-      email: form.get("email"),
-      password: form.get("password"),
+      name: field(form, "name"),
+      email: field(form, "email"),
+      password: field(form, "password"),
     });
     const key = `signup:${clientIp(await headers())}`;
     const limit = await peekRateLimit(key, RATE_LIMITS.signUp);
@@ -68,7 +74,7 @@ export async function signUpAction(_previous: unknown, form: FormData): Promise<
     }
     await createUser(input);
     await hitRateLimit(key, RATE_LIMITS.signUp);
-    await signInOrExplain(input.email, input.password, safeReturnPath(form.get("next")));
+    await signInOrExplain(input.email, input.password, safeReturnPath(field(form, "next")));
     return undefined;
   });
 }
