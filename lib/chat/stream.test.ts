@@ -126,6 +126,22 @@ describe("a chat turn", () => {
     expect(await db.message.count({ where: { conversationId: id, role: "USER" } })).toBe(1);
   });
 
+  it("fails the reply with the reason when the server refuses a message too long even after trimming", async () => {
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
+    // Pasted JSON: ~3.8 characters a token by Troupe's estimate, one token a symbol to the server.
+    const content = `Read this: ${'{"k": [1, 2, 3]}, '.repeat(600)}`;
+    const events = await collect(id, send(content));
+    const last = events.at(-1);
+    if (last?.type !== "error" || !last.message) throw new Error("expected an error event");
+    expect(last.error.code).toBe("unprocessable:message_too_long");
+    expect(await db.message.findUniqueOrThrow({ where: { id: last.message.id } })).toMatchObject({
+      status: "FAILED",
+      content: "",
+      error: last.error.message,
+    });
+    expect(await db.message.count({ where: { conversationId: id, role: "USER", content } })).toBe(1);
+  });
+
   it("saves a stopped reply when the caller aborts", async () => {
     const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const abort = new AbortController();

@@ -327,9 +327,15 @@ export async function* generateReply(
       if (signal.aborted && !timeout) {
         stopped = true;
       } else if (attempt === 0 && text === "" && isContextLengthError(error)) {
-        // The estimate was too generous for this tokenizer: trim harder and try once more.
-        prompt = build(0.75);
-        retryWithLessContext = true;
+        // The estimate was too generous for this tokenizer: trim harder and try once more. When
+        // even the message alone does not fit the smaller budget, that is the reply's failure
+        // (thrown from here it would leave the reply streaming forever).
+        try {
+          prompt = build(0.75);
+          retryWithLessContext = true;
+        } catch (tooLong) {
+          failure = tooLong instanceof AppError ? tooLong : toUpstreamError(error);
+        }
       } else if (timeout) {
         failure = new AppError("upstream_timeout:model", timeout.message);
       } else {
