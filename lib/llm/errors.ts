@@ -19,10 +19,18 @@ export function isContextLengthError(error: unknown): boolean {
   return /context length|maximum context/i.test(body);
 }
 
+const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket|terminated/i;
+
 export function toUpstreamError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
     return new AppError("upstream_timeout:model", "The model server took too long to answer.");
+  }
+  const chain = causeChain(error);
+  // A 2xx whose body broke off (the connection dropped mid-answer) is no refusal: like any dropped
+  // connection it is worth another try.
+  if (APICallError.isInstance(error) && (error.statusCode ?? 0) < 400 && NETWORK_FAILURE.test(chain)) {
+    return new AppError("upstream_unavailable:model", "The connection to the model server broke off.");
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
@@ -35,11 +43,10 @@ export function toUpstreamError(error: unknown): AppError {
       return new AppError("upstream_error:context_length", "The conversation is too long for this model.");
     if (status && status >= 500)
       return new AppError("upstream_error:server", `The model server failed (HTTP ${status}). Try again.`);
-    if (status)
+    if (status && status >= 400)
       return new AppError("upstream_error:request", `The model server rejected the request (HTTP ${status}).`);
   }
-  const chain = causeChain(error);
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket/i.test(chain)) {
+  if (NETWORK_FAILURE.test(chain)) {
     return new AppError("upstream_unavailable:model", "The model server is not reachable.");
   }
   console.error("[llm] unexpected model error", chain);
