@@ -21,11 +21,20 @@ export type Child = {
 const OUTPUT_TAIL = 256 * 1024;
 const STOP_GRACE_MS = 15_000;
 
-// Groups still running. If this process ends first (a failed test, a timeout), they go with it.
+// Groups still running. If this process ends first (a failed test, a timeout, Ctrl-C), they go
+// with it: they live in their own process groups, so no terminal signal reaches them.
 const groups = new Set<number>();
-process.once("exit", () => {
+const killAll = () => {
   for (const group of groups) signalGroup(group, "SIGKILL");
-});
+};
+process.once("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    killAll();
+    // Then end the way the signal would have ended this process.
+    process.kill(process.pid, signal);
+  });
+}
 
 function signalGroup(group: number, signal: NodeJS.Signals): void {
   try {
