@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
-import { shared } from "./vitest.config";
+import unit from "./vitest.config";
 
 // The resilience suite (e2e/resilience): the built app, the simulator and workers as real processes.
 // One file at a time: each starts its own processes and they share two cores.
 export default defineConfig({
-  ...shared,
+  // The same module aliases as the unit tests.
+  resolve: unit.resolve,
   test: {
     name: "resilience",
     include: ["e2e/resilience/**/*.test.ts"],
