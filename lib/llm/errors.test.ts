@@ -1,8 +1,8 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { generateText } from "ai";
+import { APICallError, generateText } from "ai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "@/e2e/vllm-sim/server";
-import { toUpstreamError } from "./errors";
+import { promptTokensOf, toUpstreamError } from "./errors";
 import { streamChat } from "./stream";
 
 const MODEL = "troupe-sim/base-7b";
@@ -46,4 +46,23 @@ it("HTTP errors keep their meaning: a 5xx failed, a 404 is a model not served", 
     }).catch((error: unknown) => toUpstreamError(error));
   expect(await call("Hi [sim:http_503]")).toMatchObject({ code: "upstream_error:server" });
   expect(await call("Hi", "no-such-model")).toMatchObject({ code: "upstream_error:model_not_found" });
+});
+
+it("reads the server's prompt token count from each vLLM wording of a context-length refusal", () => {
+  const refusal = (message: string, statusCode = 400) =>
+    new APICallError({ message, url: "http://vllm/v1/chat/completions", requestBodyValues: {}, statusCode });
+  const limit = "This model's maximum context length is 4096 tokens.";
+  expect(
+    promptTokensOf(
+      refusal(`${limit} However, you requested 6515 tokens (6003 in the messages, 512 in the completion).`),
+    ),
+  ).toBe(6003);
+  expect(
+    promptTokensOf(refusal(`${limit} However, you requested 6003 tokens in the messages, Please reduce the length.`)),
+  ).toBe(6003);
+  expect(
+    promptTokensOf(refusal(`'max_tokens' is too large: 512. ${limit} and your request has 6003 input tokens.`)),
+  ).toBe(6003);
+  expect(promptTokensOf(refusal(`${limit} Please shorten it.`))).toBeNull();
+  expect(promptTokensOf(refusal("Internal error (6003 in the messages)", 500))).toBeNull();
 });

@@ -19,6 +19,19 @@ export function isContextLengthError(error: unknown): boolean {
   return /context length|maximum context/i.test(body);
 }
 
+/**
+ * How many tokens the server counted in the refused prompt, when its context-length error says:
+ * "(6003 in the messages, 512 in the completion)", "you requested 6003 tokens in the messages",
+ * "your request has 6003 input tokens" (vLLM's wordings across versions).
+ */
+export function promptTokensOf(error: unknown): number | null {
+  if (!isContextLengthError(error) || !APICallError.isInstance(error)) return null;
+  const body = `${error.responseBody ?? ""} ${error.message}`;
+  const match = /(\d+)(?: tokens)? in the messages|(\d+) input tokens/.exec(body);
+  const count = Number(match?.[1] ?? match?.[2]);
+  return Number.isFinite(count) && count > 0 ? count : null;
+}
+
 const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket|terminated/i;
 
 export function toUpstreamError(error: unknown): AppError {
