@@ -170,35 +170,23 @@ describe.concurrent("chat under model faults", () => {
 
   // The app estimates tokens at ~3.8 characters each; the server counts every symbol of pasted
   // JSON as one. Its 400 "maximum context length" is the refusal.
-  for (const [name, repeats, code, message] of [
-    [
-      "the app's estimate fits, the server's count does not",
-      350,
-      /^upstream_error:context_length$/,
-      /too long for this model/,
-    ],
-    [
-      "it still does not fit after trimming to three quarters",
-      600,
-      /^unprocessable:message_too_long$/,
-      /message is too long/,
-    ],
-  ] as const) {
-    it(`a refusal (HTTP 400, context overflow: ${name}): a clear error, message stored; without it the chat continues`, async () => {
-      const conversationId = await startChat(app.url, user, characterId);
-      const content = `Please read this: ${'{"k": [1, 2, 3]}, '.repeat(repeats)}`;
-      const turn = await sendMessage(app.url, user, conversationId, content);
-      expect(turn.ms).toBeLessThan(10_000);
-      await expectStored(turn, content, { code, message, partial: false });
-      // The user deletes the pasted message (and the failed reply under it), then carries on.
-      const removed = await fetch(`${app.url}/api/chat/${conversationId}/messages/${turn.start?.userMessage?.id}`, {
-        method: "DELETE",
-        headers: { Cookie: user.cookie },
-      });
-      expect(removed.status).toBe(204);
-      await expectRecovered(conversationId);
+  it("a refusal (HTTP 400, over the context by the server's count): a clear error, message stored; Retry is refused the same way, the next message gets a reply", async () => {
+    const conversationId = await startChat(app.url, user, characterId);
+    const content = `Please read this: ${'{"k": [1, 2, 3]}, '.repeat(350)}`;
+    const expected = { code: /^unprocessable:message_too_long$/, message: /message is too long/, partial: false };
+    const turn = await sendMessage(app.url, user, conversationId, content);
+    expect(turn.ms).toBeLessThan(10_000);
+    await expectStored(turn, content, expected);
+    const retry = await chatRequest(app.url, user.cookie, conversationId, "regenerate", {
+      userMessageId: turn.start?.userMessage?.id,
     });
-  }
+    expect(retry.end).toMatchObject({ type: "error", error: { code: "unprocessable:message_too_long" } });
+    // The prompt of the next turn leaves the pasted message out, by the server's count.
+    await expectRecovered(conversationId);
+    expect(
+      (await messagesOf([conversationId])).filter((row) => row.role === "USER" && row.content === content),
+    ).toHaveLength(1);
+  });
 });
 
 it("a burst of five 503s across eight concurrent chats: five clear errors, three replies; Retry succeeds for all five", async () => {
