@@ -126,7 +126,7 @@ describe("a chat turn", () => {
     expect(await db.message.count({ where: { conversationId: id, role: "USER" } })).toBe(1);
   });
 
-  it("fails the reply with the reason when the server refuses a message too long even after trimming", async () => {
+  it("fails the reply with the reason when the server refuses a message too long on its own", async () => {
     const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     // Pasted JSON: ~3.8 characters a token by Troupe's estimate, one token a symbol to the server.
     const content = `Read this: ${'{"k": [1, 2, 3]}, '.repeat(600)}`;

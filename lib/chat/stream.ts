@@ -334,7 +334,7 @@ export async function* generateReply(
         // Latin count far more tokens): rebuild with it scaled to the server's own count, plus a
         // margin, or trimmed to three quarters when the server does not say, and try once more.
         // When even the message alone does not fit, that is the reply's failure (thrown from
-        // here it would leave the reply streaming forever).
+        // here it would leave the reply streaming until the stale-stream sweep).
         const counted = promptTokensOf(error);
         const scale = counted ? (counted / prompt.stats.estimatedTokens) * 1.1 : 0;
         try {
