@@ -331,8 +331,8 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
     await writing;
   };
   try {
-    // Items other runners hold are not finished yet: their runner may have died (kill -9, a lost
-    // machine) and nobody else would take them over once the lease lapses. Wait for them.
+    // Items other runners still hold are not done: if their runner died (kill -9, a lost machine),
+    // only a runner still here takes them over when the lease lapses. So wait while any are held.
     for (;;) {
       await Promise.all(Array.from({ length: options.concurrency }, slot));
       let open = await openItems(jobId, leaseMs);
