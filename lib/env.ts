@@ -30,6 +30,7 @@ const baseSchema = z.object({
   WORKER_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
   SYNTH_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
   SYNTH_ENDPOINT_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024)),
+  SYNTH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(500).max(3_600_000)),
   DB_POOL_SIZE: optional(z.coerce.number().int().min(1).max(200)),
   CURATION_JUDGE: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })),
   CURATION_JUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),

@@ -2,7 +2,7 @@
 // `N passed, N failed`, summed over all of them. Exits non-zero on any failure.
 //
 // Arguments: suite names (default: all), `--no-build` to reuse the last `next build` for the browser
-// tests, and anything else (file paths, `-g PATTERN`, `-t PATTERN`) handed to Vitest/Playwright.
+// tests and the resilience suite, and anything else (file paths, `-g PATTERN`, `-t PATTERN`) handed to Vitest/Playwright.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { migrateDeploy } from "@/lib/db/migrate";
 import { projectRoot } from "@/lib/paths";
 
 const root = projectRoot();
-const ALL = ["lint", "types", "unit", "e2e"] as const;
+const ALL = ["lint", "types", "unit", "e2e", "resilience"] as const;
 type Suite = (typeof ALL)[number];
 type Outcome = { suite: Suite; passed: number; failed: number; skipped: number; seconds: number };
 
@@ -29,6 +29,30 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
 type RunOptions = { build: boolean; runnerArgs: string[] };
 
+let built = false;
+
+/** `next build` once per run (the browser tests and the resilience suite share it), unless reused. */
+async function buildOnce(build: boolean): Promise<boolean> {
+  if (built || (!build && existsSync(path.join(root, ".next", "BUILD_ID")))) return true;
+  const code = await run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]);
+  built = code === 0;
+  return built;
+}
+
+/** Vitest with a JSON report, counted test by test. */
+async function vitest(configArgs: string[], report: string, databaseUrl: string, runnerArgs: string[]) {
+  const file = path.join(reports, report);
+  const code = await run(
+    bin("vitest"),
+    ["run", ...configArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...runnerArgs],
+    { DATABASE_URL: databaseUrl },
+  );
+  if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
+  const result = JSON.parse(readFileSync(file, "utf8"));
+  const failed = result.numFailedTests + (code !== 0 && result.numFailedTests === 0 ? 1 : 0);
+  return { passed: result.numPassedTests, failed, skipped: result.numPendingTests + result.numTodoTests };
+}
+
 async function runSuite(
   suite: Suite,
   databaseUrl: string,
@@ -43,28 +67,10 @@ async function runSuite(
       const code = await run(bin("tsc"), ["--noEmit"]);
       return { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
     }
-    case "unit": {
-      const file = path.join(reports, "vitest.json");
-      const code = await run(
-        bin("vitest"),
-        ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...runnerArgs],
-        {
-          DATABASE_URL: databaseUrl,
-        },
-      );
-      if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
-      const result = JSON.parse(readFileSync(file, "utf8"));
-      const failed = result.numFailedTests + (code !== 0 && result.numFailedTests === 0 ? 1 : 0);
-      return { passed: result.numPassedTests, failed, skipped: result.numPendingTests + result.numTodoTests };
-    }
+    case "unit":
+      return vitest([], "vitest.json", databaseUrl, runnerArgs);
     case "e2e": {
-      if (build || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
-        const code = await run(process.execPath, [
-          path.join(root, "node_modules", "next", "dist", "bin", "next"),
-          "build",
-        ]);
-        if (code !== 0) return { passed: 0, failed: 1, skipped: 0 };
-      }
+      if (!(await buildOnce(build))) return { passed: 0, failed: 1, skipped: 0 };
       const file = path.join(reports, "playwright.json");
       const code = await run(bin("playwright"), ["test", "--reporter=list,json", ...runnerArgs], {
         DATABASE_URL: databaseUrl,
@@ -75,6 +81,9 @@ async function runSuite(
       const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
       return { passed: stats.expected + stats.flaky, failed, skipped: stats.skipped };
     }
+    case "resilience":
+      if (!(await buildOnce(build))) return { passed: 0, failed: 1, skipped: 0 };
+      return vitest(["--config", "vitest.resilience.config.ts"], "resilience.json", databaseUrl, runnerArgs);
   }
 }
 
@@ -92,8 +101,8 @@ async function main(): Promise<number> {
   // A fresh database for this run, on the embedded server (the tests never use DATABASE_URL's).
   delete process.env.DATABASE_URL;
   await startEmbedded((message) => console.log(`[test] ${message}`));
-  // The unit and browser suites each get their own copy, so rows one leaves behind (endpoints,
-  // arena models, routing) never change what the other sees.
+  // The unit, browser and resilience suites each get their own copy, so rows one leaves behind
+  // (endpoints, arena models, routing, jobs) never change what another sees.
   const scratch = await createScratchDatabase("troupe_test");
   const databases = [scratch];
   const outcomes: Outcome[] = [];
@@ -105,11 +114,12 @@ async function main(): Promise<number> {
     for (const user of TEST_USERS) await createUser(user);
     const { closeDatabase } = await import("@/lib/db");
     await closeDatabase();
-    const urls: Record<Suite, string> = { lint: scratch.url, types: scratch.url, unit: scratch.url, e2e: scratch.url };
-    if (suites.includes("unit") && suites.includes("e2e")) {
-      const copy = await copyDatabase(scratch.name, "troupe_test_e2e");
+    const urls = Object.fromEntries(ALL.map((suite) => [suite, scratch.url])) as Record<Suite, string>;
+    const databaseSuites = suites.filter((suite) => suite === "unit" || suite === "e2e" || suite === "resilience");
+    for (const suite of databaseSuites.slice(1)) {
+      const copy = await copyDatabase(scratch.name, `troupe_test_${suite}`);
       databases.push(copy);
-      urls.e2e = copy.url;
+      urls[suite] = copy.url;
     }
     for (const suite of suites) {
       console.log(`\n=== ${suite} ===`);

@@ -30,7 +30,7 @@ function ensureChromium() {
 
 ensureInstalled(root);
 const args = process.argv.slice(2);
-const suites = args.filter((arg) => ["lint", "types", "unit", "e2e"].includes(arg));
+const suites = args.filter((arg) => ["lint", "types", "unit", "e2e", "resilience"].includes(arg));
 if (suites.length === 0 || suites.includes("e2e")) ensureChromium();
 const child = spawn(
   process.execPath,

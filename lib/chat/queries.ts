@@ -199,6 +199,10 @@ export async function startConversation(
     options.mode === "ARENA"
       ? { modelId: "arena", modelVersionId: null, experimentId: null, variant: null, samplingPreset: {} }
       : await routeNewChat(characterId, conversationId);
+  // Read before the transaction, never inside it: a query on `db` there waits for a second
+  // connection while holding one, and as many concurrent starts as the pool has connections
+  // deadlock it until the pool's timeout (starting 200 chats at once failed that way).
+  const persona = await getPersona(actor);
   return db.$transaction(async (tx) => {
     const conversation = await tx.conversation.create({
       data: {
@@ -216,7 +220,6 @@ export async function startConversation(
       },
     });
     // Greetings are stored as the user saw them, with {{char}}/{{user}} resolved.
-    const persona = await getPersona(actor);
     const greetings = [profile.greeting, ...profile.alternateGreetings]
       .filter((text) => text.trim())
       .map((text) => resolveMacros(text, displayName(profile), persona.name));

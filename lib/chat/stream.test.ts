@@ -126,6 +126,37 @@ describe("a chat turn", () => {
     expect(await db.message.count({ where: { conversationId: id, role: "USER" } })).toBe(1);
   });
 
+  it("fails the reply with the reason when the server refuses a message too long on its own", async () => {
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
+    // Pasted JSON: ~3.8 characters a token by Troupe's estimate, one token a symbol to the server.
+    const content = `Read this: ${'{"k": [1, 2, 3]}, '.repeat(600)}`;
+    const events = await collect(id, send(content));
+    const last = events.at(-1);
+    if (last?.type !== "error" || !last.message) throw new Error("expected an error event");
+    expect(last.error.code).toBe("unprocessable:message_too_long");
+    expect(await db.message.findUniqueOrThrow({ where: { id: last.message.id } })).toMatchObject({
+      status: "FAILED",
+      content: "",
+      error: last.error.message,
+    });
+    expect(await db.message.count({ where: { conversationId: id, role: "USER", content } })).toBe(1);
+  });
+
+  it("goes on after a message over the context by the server's count: the next prompt leaves it out", async () => {
+    const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
+    const pasted = `Read this: ${'{"k": [1, 2, 3]}, '.repeat(350)}`;
+    const refused = (await collect(id, send(pasted))).at(-1);
+    if (refused?.type !== "error") throw new Error("expected an error event");
+    expect(refused.error.code).toBe("unprocessable:message_too_long");
+    const next = (await collect(id, send("Shall we talk about something else?"))).at(-1);
+    expect(next?.type).toBe("done");
+    // Refused once with the pasted text in it, then answered without it.
+    const [tooLong, answered] = sim.requests.slice(-2).map((request) => JSON.stringify(request.body));
+    expect(tooLong).toContain("Read this");
+    expect(answered).not.toContain("Read this");
+    expect(answered).toContain("something else");
+  });
+
   it("saves a stopped reply when the caller aborts", async () => {
     const { id } = await startConversation({ id: userId, role: "USER" }, characterId);
     const abort = new AbortController();

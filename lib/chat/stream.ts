@@ -7,9 +7,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { recordTreePreferences } from "@/lib/feedback/record";
-import { isContextLengthError, toUpstreamError } from "@/lib/llm/errors";
+import { isContextLengthError, promptTokensOf, toUpstreamError } from "@/lib/llm/errors";
 import { contextLengthFor, modelForTarget } from "@/lib/llm/provider";
 import { streamChat } from "@/lib/llm/stream";
+import { estimateTokens } from "@/lib/llm/tokens";
 import { targetForConversation, targetForVersion } from "@/lib/models/routing";
 import { buildPrompt, type HistoryMessage } from "./prompt-builder";
 import {
@@ -195,15 +196,17 @@ export async function* generateReply(
   const mode = continued ? "continue" : "reply";
   const path = history(ancestry(rows, continued?.id ?? parentId));
   const maxLen = await contextLength;
-  const build = (shrink: number) =>
+  /** `scale` corrects the token estimate (×) or `shrink` the budget, after the model server said no. */
+  const build = ({ scale = 1, shrink = 1 } = {}) =>
     buildPrompt({
       profile,
       persona,
       history: path,
       budget: { maxModelLen: Math.floor(maxLen * shrink), maxOutputTokens: sampling.max_tokens },
       mode,
+      ...(scale > 1 ? { countTokens: (text: string) => Math.ceil(estimateTokens(text) * scale) } : {}),
     });
-  let prompt = build(1);
+  let prompt = build();
   const seed = Math.floor(Math.random() * 2 ** 31);
   const lineage = {
     characterVersionId: conversation.characterVersionId,
@@ -327,9 +330,19 @@ export async function* generateReply(
       if (signal.aborted && !timeout) {
         stopped = true;
       } else if (attempt === 0 && text === "" && isContextLengthError(error)) {
-        // The estimate was too generous for this tokenizer: trim harder and try once more.
-        prompt = build(0.75);
-        retryWithLessContext = true;
+        // The estimate was too generous for this tokenizer (code, JSON, many scripts other than
+        // Latin count far more tokens): rebuild with it scaled to the server's own count, plus a
+        // margin, or trimmed to three quarters when the server does not say, and try once more.
+        // When even the message alone does not fit, that is the reply's failure (thrown from
+        // here it would leave the reply streaming until the stale-stream sweep).
+        const counted = promptTokensOf(error);
+        const scale = counted ? (counted / prompt.stats.estimatedTokens) * 1.1 : 0;
+        try {
+          prompt = scale > 1 ? build({ scale }) : build({ shrink: 0.75 });
+          retryWithLessContext = true;
+        } catch (tooLong) {
+          failure = tooLong instanceof AppError ? tooLong : toUpstreamError(error);
+        }
       } else if (timeout) {
         failure = new AppError("upstream_timeout:model", timeout.message);
       } else {

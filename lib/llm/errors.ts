@@ -19,10 +19,31 @@ export function isContextLengthError(error: unknown): boolean {
   return /context length|maximum context/i.test(body);
 }
 
+/**
+ * How many tokens the server counted in the refused prompt, when its context-length error says:
+ * "(6003 in the messages, 512 in the completion)", "you requested 6003 tokens in the messages",
+ * "your request has 6003 input tokens" (vLLM's wordings across versions).
+ */
+export function promptTokensOf(error: unknown): number | null {
+  if (!isContextLengthError(error) || !APICallError.isInstance(error)) return null;
+  const body = `${error.responseBody ?? ""} ${error.message}`;
+  const match = /(\d+)(?: tokens)? in the messages|(\d+) input tokens/.exec(body);
+  const count = Number(match?.[1] ?? match?.[2]);
+  return Number.isFinite(count) && count > 0 ? count : null;
+}
+
+const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket|terminated/i;
+
 export function toUpstreamError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
     return new AppError("upstream_timeout:model", "The model server took too long to answer.");
+  }
+  const chain = causeChain(error);
+  // A 2xx whose body broke off (the connection dropped mid-answer) is no refusal: like any dropped
+  // connection it is worth another try.
+  if (APICallError.isInstance(error) && (error.statusCode ?? 0) < 400 && NETWORK_FAILURE.test(chain)) {
+    return new AppError("upstream_unavailable:model", "The connection to the model server broke off.");
   }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
@@ -38,14 +59,8 @@ export function toUpstreamError(error: unknown): AppError {
     if (status && status >= 400)
       return new AppError("upstream_error:request", `The model server rejected the request (HTTP ${status}).`);
   }
-  const chain = causeChain(error);
-  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|fetch failed|ECONNRESET|socket/i.test(chain)) {
-    // A 200 that broke off: the reply had started when the connection dropped.
-    const started = APICallError.isInstance(error) && error.statusCode !== undefined;
-    return new AppError(
-      "upstream_unavailable:model",
-      started ? "The connection to the model server was lost." : "The model server is not reachable.",
-    );
+  if (NETWORK_FAILURE.test(chain)) {
+    return new AppError("upstream_unavailable:model", "The model server is not reachable.");
   }
   console.error("[llm] unexpected model error", chain);
   return new AppError("upstream_error:unknown", "The model server returned something Troupe could not use.");

@@ -62,11 +62,30 @@ export async function jobModel(modelVersionId: string | null): Promise<JobModel>
   return { model: await modelForTarget(target), modelId: target.modelId, gate: gateFor(endpointKey) };
 }
 
-/** A model whose every (non-streaming) request waits for a slot at its endpoint. */
+/**
+ * How long one request may run (SYNTH_REQUEST_TIMEOUT_MS, default 5 minutes). A server that hangs
+ * then counts as a timeout, which is retried; without it only undici's hidden 300 s limit ended it.
+ */
+function requestTimeoutMs(): number {
+  return Number(process.env.SYNTH_REQUEST_TIMEOUT_MS) || 300_000;
+}
+
+/**
+ * A model whose every (non-streaming) request waits for a slot at its endpoint, then has
+ * `requestTimeoutMs` to answer (the clock starts at the endpoint, not in the queue).
+ */
 export function gated(model: LanguageModelV4, gate: Gate): LanguageModelV4 {
   return wrapLanguageModel({
     model,
-    middleware: { specificationVersion: "v4", wrapGenerate: ({ doGenerate }) => gate.run(async () => doGenerate()) },
+    middleware: {
+      specificationVersion: "v4",
+      wrapGenerate: ({ params, model: inner }) =>
+        gate.run(async () => {
+          const timeout = AbortSignal.timeout(requestTimeoutMs());
+          const abortSignal = params.abortSignal ? AbortSignal.any([params.abortSignal, timeout]) : timeout;
+          return inner.doGenerate({ ...params, abortSignal });
+        }),
+    },
   });
 }
 

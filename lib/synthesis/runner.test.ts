@@ -40,6 +40,29 @@ describe("the synthesis runner", () => {
     expect(await samplesOf(job.id)).toHaveLength(40);
   });
 
+  it("waits for an item a dead runner holds and takes it over when its lease lapses", async () => {
+    const job = await newJob(6);
+    await db.synthesisJob.update({ where: { id: job.id }, data: { status: "RUNNING" } });
+    // Claimed by a runner that was killed right after: its lease is never renewed.
+    await db.synthesisItem.updateMany({
+      where: { jobId: job.id, key: "test:00003" },
+      data: { status: "RUNNING", lockedBy: "killed", lockedAt: new Date(), attempts: 1 },
+    });
+    const { processed } = await runJob(job.id, double, {
+      workerId: "heir",
+      concurrency: 2,
+      leaseMs: 1500,
+      pollMs: 100,
+    });
+    expect(processed).toBe(6);
+    expect(await db.synthesisJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: "COMPLETED",
+      done: 6,
+    });
+    const taken = await db.synthesisItem.findFirstOrThrow({ where: { jobId: job.id, key: "test:00003" } });
+    expect(taken).toMatchObject({ status: "DONE", attempts: 2 });
+  });
+
   it("creating the same items twice stores them once", async () => {
     const job = await createJob({
       pipeline: "test",

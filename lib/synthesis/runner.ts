@@ -78,6 +78,19 @@ async function claim(jobId: string, workerId: string, leaseMs: number): Promise<
   return abandoned.rows[0] ?? null;
 }
 
+/** Whether items are still open once this runner holds none: held by other runners, or claimable now. */
+async function openItems(jobId: string, leaseMs: number): Promise<{ held: boolean; claimable: boolean }> {
+  const { rows } = await pool.query<{ held: boolean; claimable: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM "SynthesisItem" WHERE "jobId" = $1 AND status = 'RUNNING') AS held,
+            EXISTS (SELECT 1 FROM "SynthesisItem" WHERE "jobId" = $1 AND status = 'PENDING')
+              OR EXISTS (SELECT 1 FROM "SynthesisItem"
+                          WHERE "jobId" = $1 AND status = 'RUNNING' AND "lockedAt" < now() - make_interval(secs => $2))
+              AS claimable`,
+    [jobId, leaseMs / 1000],
+  );
+  return rows[0] ?? { held: false, claimable: false };
+}
+
 /**
  * Record an item's result in one statement: the item becomes DONE (only if this worker still holds
  * it), its rows are upserted by key, and rows a previous attempt wrote beyond them are removed.
@@ -318,7 +331,17 @@ export async function runJob(jobId: string, handler: ItemHandler, options: RunOp
     await writing;
   };
   try {
-    await Promise.all(Array.from({ length: options.concurrency }, slot));
+    // Items other runners still hold are not done: if their runner died (kill -9, a lost machine),
+    // only a runner still here takes them over when the lease lapses. So wait while any are held.
+    for (;;) {
+      await Promise.all(Array.from({ length: options.concurrency }, slot));
+      let open = await openItems(jobId, leaseMs);
+      while (open.held && !open.claimable && !stop.signal.aborted) {
+        await sleep(pollMs, stop.signal);
+        open = await openItems(jobId, leaseMs);
+      }
+      if (stop.signal.aborted || !open.claimable) break;
+    }
   } finally {
     clearInterval(watcher);
   }
