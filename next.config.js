@@ -28,6 +28,13 @@ const nextConfig = {
           { key: "X-Frame-Options", value: "DENY" },
         ],
       },
+      {
+        // An uploaded avatar is an image, never a document. The rule above would replace the policy a
+        // route sets itself (for the same header the last matching rule wins), so the avatar's
+        // sandboxing policy lives here, after it.
+        source: "/api/characters/:id/avatar",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; sandbox; frame-ancestors 'none'" }],
+      },
     ];
   },
 };
