@@ -981,4 +981,26 @@ test.describe("stored XSS", () => {
     guard.report();
     await owner.close();
   });
+
+  test("the guard fails on script that runs, a dialog, and markup that could run later (so the suite can fail)", async ({
+    browser,
+  }) => {
+    const cases = [
+      ["a sink call", "<img src=x onerror=__xss(1)>"],
+      ["a dialog", "<img src=x onerror=alert(1)>"],
+      ["a handler that runs on hover", "<b onmouseover=__xss(2)>hover me</b>"],
+      ["a javascript: link", '<a href="javascript:void 0">click me</a>'],
+      ["a handler that never ran", '<p ondblclick="void 0">text</p>'],
+      ["a frame", '<iframe srcdoc="<p>text</p>"></iframe>'],
+      ["an injected script", "<script>void '__xss'</script>"],
+    ];
+    for (const [what, html] of cases) {
+      const context = await browser.newContext();
+      const guard = await XssGuard.attach(context);
+      const page = await guard.page();
+      await page.setContent(`<main>${html}</main>`);
+      await expect(guard.check(page, what ?? "", [page.locator("main")]), what).rejects.toThrow();
+      await context.close();
+    }
+  });
 });
