@@ -75,6 +75,7 @@ async function armSimulator(page: Page) {
   expect(response.status()).toBe(200);
 }
 
+/** The payload as a file name, without what an upload encodes (`"`, `%`) or treats as a path. */
 const cardFileName = (payload: Payload) => `${payload.text.replace(/["%\\/\u2028\u2029]/g, "_")}.json`;
 const characterName = (payload: Payload, tag: string) => `${payload.text} ${tag}`;
 
@@ -263,7 +264,7 @@ test.describe("stored XSS", () => {
     test(`hostile cards (payloads ${group[0]?.id}–${group.at(-1)?.id}) imported through the import page stay inert on the character page, editor and preview, history, lists, gallery and exports`, async ({
       browser,
     }) => {
-      test.setTimeout(420_000);
+      test.setTimeout(600_000);
       const tag = `${SUITE_TAG}-${part}-${stamp()}`;
       const owner = await session(browser, "hostile");
       const viewer = await session(browser, "bob");
@@ -291,7 +292,7 @@ test.describe("stored XSS", () => {
     test(`chat (payloads ${group[0]?.id}–${group.at(-1)?.id}): greetings and their swipes, messages, model replies, regenerated and edited replies, a branch, a rating comment, title and per-chat persona stay inert on the chat page, the chats list, Settings and the admin's feedback views`, async ({
       browser,
     }) => {
-      test.setTimeout(420_000);
+      test.setTimeout(600_000);
       const tag = `${SUITE_TAG}-chat${part}-${stamp()}`;
       const owner = await session(browser, "hostile");
       const { page, guard } = owner;
