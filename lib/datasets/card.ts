@@ -93,14 +93,10 @@ export function datasetCard(version: CardVersion, mix: MixReport): string {
     "",
     "## How it was made",
     "",
-    mix.templates.length > 0
-      ? `Templates: ${mix.templates.map((template) => `\`${plain(template)}\``).join(", ")}.`
-      : "",
-    mix.generators.length > 0
-      ? `Generating models: ${mix.generators.map((model) => `\`${plain(model)}\``).join(", ")}.`
-      : "",
+    mix.templates.length > 0 ? `Templates: ${mix.templates.map(code).join(", ")}.` : "",
+    mix.generators.length > 0 ? `Generating models: ${mix.generators.map(code).join(", ")}.` : "",
     mix.judges.length > 0
-      ? `Automatic checks judged rows with ${mix.judges.map((model) => `\`${plain(model)}\``).join(", ")}; every row was approved by a reviewer.`
+      ? `Automatic checks judged rows with ${mix.judges.map(code).join(", ")}; every row was approved by a reviewer.`
       : "Every row was approved by a reviewer.",
     "",
     "## Licenses",
