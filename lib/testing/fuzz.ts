@@ -283,3 +283,107 @@ function setSlot(parent: Record<string, unknown> | unknown[], key: string | numb
   if (Array.isArray(parent)) parent[Number(key)] = value;
   else setOwn(parent, String(key), value);
 }
+
+// JSON Lines files
+
+/**
+ * One generated line and what reading it must give: `good` a value, `bad` an error naming its line,
+ * `blank` nothing at all, `either` a value or an error (a mutation may or may not break a line).
+ */
+export type FuzzLine = { bytes: Uint8Array; expect: "good" | "bad" | "blank" | "either"; text?: string };
+
+export interface FuzzFile {
+  lines: FuzzLine[];
+  /** The file as a reader receives it: cut at random places, inside characters and line endings too. */
+  chunks: Uint8Array[];
+  bytes: number;
+}
+
+const utf8 = new TextEncoder();
+
+export function line(text: string, expect: FuzzLine["expect"]): FuzzLine {
+  return { bytes: utf8.encode(text), expect, text };
+}
+
+export const blankLine = fc.constantFrom("", " ", "\t", "   ", "\u00a0", "\u3000").map((text) => line(text, "blank"));
+
+/** Bytes that are not UTF-8 (0xFF never is) and hold no line feed. */
+export const junkLine = fc.tuple(fc.uint8Array({ maxLength: 40 }), fc.nat()).map(([bytes, at]): FuzzLine => {
+  const junk = bytes.filter((byte) => byte !== 0x0a);
+  const index = at % (junk.length + 1);
+  return { bytes: new Uint8Array([...junk.subarray(0, index), 0xff, ...junk.subarray(index)]), expect: "bad" };
+});
+
+/** A line longer than `maxLineBytes`: an error, and never held in memory whole. */
+export function tooLongLine(maxLineBytes: number): fc.Arbitrary<FuzzLine> {
+  return fc
+    .nat(64)
+    .map((extra): FuzzLine => ({ bytes: new Uint8Array(maxLineBytes + 1 + extra).fill(0x78), expect: "bad" }));
+}
+
+/**
+ * A file of these lines: LF or CRLF endings, a byte-order mark now and then, with or without a last
+ * line ending, delivered in chunks of random sizes.
+ */
+export function jsonlFile(lines: fc.Arbitrary<FuzzLine[]>): fc.Arbitrary<FuzzFile> {
+  return fc
+    .tuple(
+      lines,
+      fc.array(fc.boolean(), { maxLength: 64 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.array(fc.integer({ min: 1, max: 64 * 1024 }), { maxLength: 16 }),
+    )
+    .map(([fileLines, crlf, bom, finalNewline, cuts]) => {
+      const parts: Uint8Array[] = bom ? [new Uint8Array([0xef, 0xbb, 0xbf])] : [];
+      fileLines.forEach((fileLine, index) => {
+        parts.push(fileLine.bytes);
+        const last = index === fileLines.length - 1;
+        if (!last || finalNewline) parts.push(crlf[index % Math.max(crlf.length, 1)] ? CRLF : LF);
+      });
+      const bytes = Buffer.concat(parts);
+      const chunks: Uint8Array[] = [];
+      let offset = 0;
+      for (const cut of cuts) {
+        if (offset >= bytes.length) break;
+        chunks.push(new Uint8Array(bytes.subarray(offset, offset + cut)));
+        offset += cut;
+      }
+      if (offset < bytes.length) chunks.push(new Uint8Array(bytes.subarray(offset)));
+      return { lines: fileLines, chunks, bytes: bytes.length };
+    });
+}
+
+const LF = new Uint8Array([0x0a]);
+const CRLF = new Uint8Array([0x0d, 0x0a]);
+
+export async function* streamOf(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunks) yield chunk;
+}
+
+type LineResult = { ok: true; lineNumber: number } | { ok: false; lineNumber: number; error: string };
+
+/**
+ * Reading `file` gave `results`: one per line that is not blank, in order, each at its line number;
+ * known-good lines read, known-bad lines refused with `line N: …`. Returns the good values' count.
+ */
+export function checkLineResults(file: FuzzFile, results: LineResult[]): { ok: number; failed: number } {
+  const expected = file.lines.flatMap((fileLine, index) =>
+    fileLine.expect === "blank" ? [] : [{ lineNumber: index + 1, expect: fileLine.expect }],
+  );
+  if (results.map((result) => result.lineNumber).join() !== expected.map((entry) => entry.lineNumber).join()) {
+    throw new Error(
+      `results for lines ${results.map((result) => result.lineNumber).join(", ")}; expected ${expected.map((entry) => entry.lineNumber).join(", ")}`,
+    );
+  }
+  results.forEach((result, index) => {
+    const wanted = expected[index]?.expect;
+    if (wanted === "good" && !result.ok) throw new Error(`a good line was refused: ${result.error}`);
+    if (wanted === "bad" && result.ok) throw new Error(`a bad line was read: line ${result.lineNumber}`);
+    if (!result.ok && !result.error.startsWith(`line ${result.lineNumber}: `)) {
+      throw new Error(`an error that does not name its line: ${result.error}`);
+    }
+  });
+  const ok = results.filter((result) => result.ok).length;
+  return { ok, failed: results.length - ok };
+}

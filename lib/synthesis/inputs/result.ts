@@ -2,7 +2,7 @@
 // number first, then the field (as written in the file) and what is wrong with it.
 import type { z } from "zod";
 import { formatCount } from "../../characters/cards/limits";
-import { describeValue, quote } from "./text";
+import { cleanText, describeValue, quote } from "./text";
 
 export type ParseResult<T> =
   | { ok: true; lineNumber: number; value: T }
@@ -11,8 +11,12 @@ export type ParseResult<T> =
 /** A field's location in a line's JSON: `messages[2].content`, `claims["date of birth"]`. */
 export type FieldPath = readonly PropertyKey[];
 
+/**
+ * A refused line. Reasons quote what the line held (keys, values, JSON.parse's excerpt of it), and
+ * errors are stored as jsonb, which takes neither NUL nor a lone surrogate: those are cleaned here.
+ */
 export function lineError(lineNumber: number, reason: string): { ok: false; lineNumber: number; error: string } {
-  return { ok: false, lineNumber, error: `line ${lineNumber}: ${reason}` };
+  return { ok: false, lineNumber, error: `line ${lineNumber}: ${cleanText(reason)}` };
 }
 
 /** The value on a JSONL line, or why it is not JSON. */
