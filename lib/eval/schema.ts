@@ -330,6 +330,9 @@ function parseLine(line: string, context: SuiteContext): Outcome<SuiteLine> {
   const json = parseJsonLine(line);
   if (!json.ok) return json;
   if (!isRecord(json.value)) return { ok: false, reason: `expected a JSON object, got ${describeValue(json.value)}` };
+  if (nestedDeeperThan(json.value, MAX_DEPTH)) {
+    return { ok: false, reason: `the line is nested more than ${MAX_DEPTH} levels deep` };
+  }
   const row = cleanStrings(json.value);
 
   if (row.suite !== undefined) {
@@ -402,6 +405,21 @@ function sessionOrderProblem(item: KnowledgeItem, context: SuiteContext): string
     return `\`character.name\` is ${quote(item.character.name)}; session ${quote(item.session)} is played by ${quote(session.character)}`;
   }
   return undefined;
+}
+
+/** Far deeper than any suite item; bounds the recursion of `cleanStrings`. */
+const MAX_DEPTH = 100;
+
+/** Whether `value` nests deeper than `limit`, found without recursion (a 1 MiB line can nest 500,000 deep). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Every string in the row without control characters (PostgreSQL refuses NUL; the rest confuse prompts). */

@@ -11,6 +11,7 @@ import {
   CASE_TIME_LIMIT_MS,
   CaseTimer,
   checkLineResults,
+  deepJsonText,
   FUZZ_RUNS,
   type FuzzLine,
   fuzzOptions,
@@ -293,6 +294,14 @@ const KINDS: KindSpec[] = [
 
 const SMALL_LINE_LIMIT = 4096;
 
+/** JSON nested as deep as the line limit allows, as a whole line or under an unknown key. */
+const deepLine = (limit: number) =>
+  fc.tuple(fc.constantFrom("array" as const, "object" as const), fc.boolean()).map(([kind, wrapped]) => {
+    const depth = Math.floor((limit - 100) / (kind === "array" ? 2 : 6));
+    const deep = deepJsonText(depth, kind);
+    return line(wrapped ? `{"persona": "A", "label": "A", "instruction": "A", "x": ${deep}}` : deep, "either");
+  });
+
 function fileFor(spec: KindSpec) {
   const lines = (limit: number) =>
     fc.array(
@@ -303,6 +312,7 @@ function fileFor(spec: KindSpec) {
         { weight: 2, arbitrary: blankLine },
         { weight: 1, arbitrary: junkLine },
         { weight: 1, arbitrary: tooLongLine(limit) },
+        { weight: 1, arbitrary: deepLine(limit) },
       ),
       { maxLength: 32, size: "medium" },
     );
