@@ -78,6 +78,7 @@ import {
   foundKeys,
   isRecord,
   lineError,
+  nestedDeeperThan,
   type ParseResult,
   parseJsonLine,
   validate,
@@ -409,18 +410,6 @@ function sessionOrderProblem(item: KnowledgeItem, context: SuiteContext): string
 
 /** Far deeper than any suite item; bounds the recursion of `cleanStrings`. */
 const MAX_DEPTH = 100;
-
-/** Whether `value` nests deeper than `limit`, found without recursion (a 1 MiB line can nest 500,000 deep). */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const pending: [unknown, number][] = [[value, 0]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (typeof item !== "object" || item === null) continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** Every string in the row without control characters (PostgreSQL refuses NUL; the rest confuse prompts). */
 function cleanStrings(row: Record<string, unknown>): Record<string, unknown> {
