@@ -1,11 +1,13 @@
 // Redirects signed-out visitors away from app pages. A convenience only: every page, route
-// handler and server action checks who is asking itself.
+// handler and server action checks who is asking itself. Also answers API paths that do not
+// percent-decode with a JSON 400.
 //
 // The session cookie is only read here, never rewritten: Auth.js's own middleware refreshes the
 // cookie on every request, so a page request that started before a sign-out and answered after it
 // would set the session cookie again and undo the sign-out.
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
+import { AppError } from "@/lib/errors";
 
 const SIGNED_IN_AREAS = ["/characters", "/chats", "/chat", "/arena", "/settings", "/admin", "/health"];
 
@@ -19,8 +21,24 @@ async function signedIn(request: NextRequest): Promise<boolean> {
   return false;
 }
 
+/** Whether the raw path percent-decodes as UTF-8 (a segment like %ED%A0%80 does not). */
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Next answers a route handler's path parameter it cannot decode with a bare 500, before the handler runs.
+  if (pathname.startsWith("/api/")) {
+    if (decodable(pathname)) return NextResponse.next();
+    const error = new AppError("bad_request:path", "The path is not valid percent-encoded UTF-8.");
+    return NextResponse.json(error.toJSON(), { status: error.status });
+  }
   const protectedArea = SIGNED_IN_AREAS.some((area) => pathname === area || pathname.startsWith(`${area}/`));
   if (protectedArea && !(await signedIn(request))) {
     const login = new URL("/login", request.nextUrl);
@@ -30,4 +48,11 @@ export default async function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"] };
+export const config = {
+  matcher: [
+    "/((?!api|_next/static|_next/image|favicon.ico).*)",
+    // Only API paths with bytes ≥ 0x80 (the ones that may not decode): the proxy buffers request
+    // bodies up to 10 MB, which the upload routes must never pass through.
+    "/api/:path(.*%[89a-fA-F][0-9a-fA-F].*)",
+  ],
+};
