@@ -24,7 +24,46 @@ export function validationError(error: z.ZodError): AppError {
   return new AppError("bad_request:validation", "Some fields are not valid.", { fields: fieldErrorsOf(error) });
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** PostgreSQL's text refuses NUL, and Prisma's query protocol an unpaired surrogate. */
+const storable = (text: string) => !text.includes("\u0000") && !LONE_SURROGATE.test(text);
+/** Deeper than a character saved back after import needs (cards keep 100 levels); bounds recursive code downstream. */
+const MAX_INPUT_DEPTH = 128;
+
+/** Input no schema should see: text the database cannot store, or nesting deep enough to overflow the stack. */
+function checkInputText(value: unknown): void {
+  const pending: [unknown, string, number][] = [[value, "_", 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, path, depth] = next;
+    if (typeof item === "string") {
+      if (!storable(item)) throw unstorableText(path);
+      continue;
+    }
+    const plain = Array.isArray(item) || (typeof item === "object" && item !== null && isPlainObject(item));
+    if (!plain) continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      throw new AppError("bad_request:depth", `The input is nested more than ${MAX_INPUT_DEPTH} levels deep.`);
+    }
+    for (const [key, child] of Object.entries(item)) {
+      const childPath = path === "_" ? key : `${path}.${key}`;
+      if (!storable(key)) throw unstorableText(childPath);
+      pending.push([child, childPath, depth + 1]);
+    }
+  }
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function unstorableText(path: string): AppError {
+  const message = "Text with a NUL character or broken Unicode (an unpaired surrogate) cannot be stored.";
+  return new AppError("bad_request:text", message, { fields: { [path]: [message] } });
+}
+
 export function parseWith<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
+  checkInputText(value);
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error);
   return result.data;

@@ -2,7 +2,6 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename } from "node:fs/promises";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { db } from "@/lib/db";
 import { defaultModelTarget } from "@/lib/llm/provider";
@@ -283,14 +282,12 @@ export function registerBatchCommands(program: Command): void {
       await commandAdmin(options.user);
       const total = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
       for (const file of files) {
-        const summary = await importBatch(
-          jobId,
-          createInterface({ input: createReadStream(file), crlfDelay: Infinity }),
-        );
+        const summary = await importBatch(jobId, createReadStream(file));
         for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += summary[key];
         log(
           `${file}: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done, ${summary.unknown} unknown, ${summary.invalid} unreadable`,
         );
+        for (const { error } of summary.errors) log(`${file}: ${error}`);
       }
       emit(options, total, () => `total: ${total.done} done, ${total.failed} failed, ${total.skipped} already done`);
     });

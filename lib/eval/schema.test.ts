@@ -207,6 +207,18 @@ describe("suite files", () => {
     expect(line.ok && "item" in line.value && line.value.item).toMatchObject({ persona: "A nurse.", question: "Hi?" });
   });
 
+  // Both found by the fuzzer: a stack overflow and a TypeError that escaped the reader (an upload's 500).
+  it("refuses a line nested too deep, and names a value that is not text without printing it", () => {
+    const deep = `{"persona": "A nurse.", "question": "Hi?", "task": "expected_action", "x": ${"[".repeat(50_000)}${"]".repeat(50_000)}}`;
+    expect(parseSuiteLine(deep, 1)).toEqual({
+      ok: false,
+      lineNumber: 1,
+      error: "line 1: the line is nested more than 100 levels deep",
+    });
+    const task = parseSuiteLine('{"persona": "A nurse.", "question": "Hi?", "task": {"toString": 1}}', 2);
+    expect(task).toMatchObject({ ok: false, error: expect.stringMatching(/^line 2: `task` is an object; expected /) });
+  });
+
   it("keys persona and regression items by id, else by their text", () => {
     const persona = {
       kind: "persona",

@@ -78,6 +78,7 @@ import {
   foundKeys,
   isRecord,
   lineError,
+  nestedDeeperThan,
   type ParseResult,
   parseJsonLine,
   validate,
@@ -330,6 +331,9 @@ function parseLine(line: string, context: SuiteContext): Outcome<SuiteLine> {
   const json = parseJsonLine(line);
   if (!json.ok) return json;
   if (!isRecord(json.value)) return { ok: false, reason: `expected a JSON object, got ${describeValue(json.value)}` };
+  if (nestedDeeperThan(json.value, MAX_DEPTH)) {
+    return { ok: false, reason: `the line is nested more than ${MAX_DEPTH} levels deep` };
+  }
   const row = cleanStrings(json.value);
 
   if (row.suite !== undefined) {
@@ -403,6 +407,9 @@ function sessionOrderProblem(item: KnowledgeItem, context: SuiteContext): string
   }
   return undefined;
 }
+
+/** Far deeper than any suite item; bounds the recursion of `cleanStrings`. */
+const MAX_DEPTH = 100;
 
 /** Every string in the row without control characters (PostgreSQL refuses NUL; the rest confuse prompts). */
 function cleanStrings(row: Record<string, unknown>): Record<string, unknown> {

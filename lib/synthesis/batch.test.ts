@@ -25,7 +25,7 @@ const profile = (name: string) => ({
   tags: ["outdoors"],
 });
 
-const linesOf = (rows: unknown[]) => Readable.from(rows.map((row) => JSON.stringify(row)));
+const linesOf = (rows: unknown[]) => Readable.from(rows.map((row) => `${JSON.stringify(row)}\n`));
 
 describe("batch files", () => {
   it("exports pending requests in the OpenAI Batch format and imports results idempotently", async () => {
@@ -90,6 +90,7 @@ describe("batch files", () => {
       skipped: 0,
       unknown: 1,
       invalid: 0,
+      errors: [],
     });
     const afterFirst = await db.synthesisJob.findUniqueOrThrow({ where: { id: job.id } });
     expect(afterFirst).toMatchObject({
@@ -118,9 +119,66 @@ describe("batch files", () => {
       skipped: 3,
       unknown: 1,
       invalid: 0,
+      errors: [],
     });
     expect(await db.synthesisJob.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ done: 1, failed: 2 });
     expect(await db.character.count({ where: { provenance: { path: ["jobId"], equals: job.id } } })).toBe(1);
+  });
+
+  // Each of these threw out of the import before (the fuzzer found them): Prisma refused the lone
+  // surrogate, JSON.stringify overflowed the stack (leaving the item claimed), and the job's integer
+  // token counters overflowed on every later refresh.
+  it("names unreadable lines by number, and never lets a line's content break the job", async () => {
+    const admin = await createUser({
+      email: `batch-bad-${Date.now()}@unit.troupe`,
+      name: "Batch",
+      password: "pass-word-1",
+      role: "ADMIN",
+    });
+    const job = await createJob({
+      pipeline: "profiles",
+      template: "persona-to-profile@1",
+      params: {},
+      createdById: admin.id,
+      items: ["a", "b"].map((name) => ({
+        key: `profiles:bad-${name}`,
+        input: { seedId: name, persona: "a glacier guide" },
+      })),
+    });
+    const answer = (usage: unknown) => ({
+      status_code: 200,
+      body: { choices: [{ message: { content: JSON.stringify(profile("Ingrid Vass")) } }], usage },
+    });
+    const text = [
+      JSON.stringify({ custom_id: "profiles:\ud800", response: null }),
+      JSON.stringify({ custom_id: "profiles:bad-a", error: "x" }).replace(
+        '"x"',
+        `${"[".repeat(50_000)}${"]".repeat(50_000)}`,
+      ),
+      "not json",
+      "",
+      JSON.stringify({ custom_id: "profiles:bad-b", response: answer({ prompt_tokens: 3e9, completion_tokens: 5 }) }),
+    ].join("\r\n");
+    expect(await importBatch(job.id, Readable.from([Buffer.from(text)]))).toEqual({
+      done: 1,
+      failed: 0,
+      skipped: 0,
+      unknown: 0,
+      invalid: 3,
+      errors: [
+        {
+          lineNumber: 1,
+          error: 'line 1: `custom_id` must not hold control characters or broken Unicode (got "profiles:\\ud800")',
+        },
+        { lineNumber: 2, error: "line 2: nested more than 100 levels deep" },
+        { lineNumber: 3, error: expect.stringMatching(/^line 3: not JSON \(/) },
+      ],
+    });
+    const items = await db.synthesisItem.findMany({ where: { jobId: job.id }, orderBy: { key: "asc" } });
+    expect(items.map((item) => [item.key, item.status, item.tokensIn, item.tokensOut])).toEqual([
+      ["profiles:bad-a", "PENDING", 0, 0],
+      ["profiles:bad-b", "DONE", 0, 0],
+    ]);
   });
 
   it("assigns each key to one stable shard", () => {

@@ -3,12 +3,16 @@ import "server-only";
 // (custom_id = the item key), sharded for K GPU nodes, and their result files read back. Reading
 // results is idempotent — an item already done is left alone, so importing a file twice changes
 // nothing — and a failed request or an answer that does not fit the schema fails its item with the
-// reason. Only pipelines whose items are a single structured call can go this way; the others make
+// reason. Result files are read as streams of lines with a bound on each line (readLines), and an
+// unreadable line is reported with its number. Only pipelines whose items are a single structured call can go this way; the others make
 // several dependent calls per item and run online.
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { type InputSource, MAX_REPORTED_ERRORS, readLines } from "./inputs";
+import { lineError, nestedDeeperThan, parseJsonLine, validate } from "./inputs/result";
+import { cleanText } from "./inputs/text";
 import { DEFAULT_SYNTH_SAMPLING, type Sampling } from "./llm";
 import { PIPELINES, type PipelineName } from "./pipelines";
 import type { SingleCall } from "./pipelines/types";
@@ -72,8 +76,14 @@ export async function* exportBatch(jobId: string, modelId: string): AsyncGenerat
   }
 }
 
+/** Deeper than any result line vLLM writes; bounds JSON.stringify of the line's error. */
+const MAX_DEPTH = 100;
+
 const resultLineSchema = z.object({
-  custom_id: z.string(),
+  // No item key holds a NUL or a lone surrogate, and neither can be sent to the database to look one up.
+  custom_id: z
+    .string()
+    .refine((id) => cleanText(id) === id, { error: "must not hold control characters or broken Unicode" }),
   response: z
     .object({
       status_code: z.number().int(),
@@ -83,9 +93,13 @@ const resultLineSchema = z.object({
   error: z.unknown().nullish(),
 });
 
+/** A token count one request can have. The counts are summed into the job's integer counters. */
+const tokenCount = z.number().int().min(0).max(10_000_000);
+
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1),
-  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().optional(),
+  // Usage that is not a plausible count (negative, fractional, astronomical) is left out, not stored.
+  usage: z.object({ prompt_tokens: tokenCount, completion_tokens: tokenCount }).partial().optional().catch(undefined),
 });
 
 /** The answer parsed and validated, or undefined when it is not JSON of the right shape. */
@@ -98,22 +112,48 @@ function parseAnswer(schema: z.ZodType, content: string | null | undefined): unk
   }
 }
 
-export type BatchImportSummary = { done: number; failed: number; skipped: number; unknown: number; invalid: number };
+export type BatchImportSummary = {
+  done: number;
+  failed: number;
+  skipped: number;
+  unknown: number;
+  invalid: number;
+  /** The first unreadable lines (`line 7: not JSON (…)`); `invalid` counts them all. */
+  errors: { lineNumber: number; error: string }[];
+};
 
-/** Read result lines (`{id, custom_id, response: {status_code, body}, error}`) into the job. */
-export async function importBatch(jobId: string, lines: AsyncIterable<string>): Promise<BatchImportSummary> {
+type ResultLine = z.infer<typeof resultLineSchema>;
+
+function parseResultLine(text: string): { ok: true; value: ResultLine } | { ok: false; reason: string } {
+  const json = parseJsonLine(text);
+  if (!json.ok) return json;
+  if (nestedDeeperThan(json.value, MAX_DEPTH))
+    return { ok: false, reason: `nested more than ${MAX_DEPTH} levels deep` };
+  return validate(resultLineSchema, json.value);
+}
+
+/** Read a result file (`{id, custom_id, response: {status_code, body}, error}` per line) into the job. */
+export async function importBatch(jobId: string, source: InputSource): Promise<BatchImportSummary> {
   const { job, call, sampling } = await batchJob(jobId);
-  const summary: BatchImportSummary = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0 };
+  const summary: BatchImportSummary = { done: 0, failed: 0, skipped: 0, unknown: 0, invalid: 0, errors: [] };
+  const unreadable = (lineNumber: number, reason: string) => {
+    summary.invalid++;
+    if (summary.errors.length < MAX_REPORTED_ERRORS)
+      summary.errors.push({ lineNumber, error: lineError(lineNumber, reason).error });
+  };
   const workerId = `batch-import:${process.pid}`;
-  for await (const text of lines) {
-    if (!text.trim()) continue;
-    let parsed: z.infer<typeof resultLineSchema>;
-    try {
-      parsed = resultLineSchema.parse(JSON.parse(text));
-    } catch {
-      summary.invalid++;
+  for await (const line of readLines(source)) {
+    if (line.error !== undefined) {
+      unreadable(line.lineNumber, line.error);
       continue;
     }
+    if (!line.text.trim()) continue;
+    const result = parseResultLine(line.text);
+    if (!result.ok) {
+      unreadable(line.lineNumber, result.reason);
+      continue;
+    }
+    const parsed = result.value;
     const exists = await db.synthesisItem.findUnique({
       where: { jobId_key: { jobId, key: parsed.custom_id } },
       select: { id: true },

@@ -72,7 +72,7 @@ export function classifyCardJson(root: Record<string, unknown>, report: ImportRe
   if (spec !== undefined) {
     throw new CardImportError(
       "unprocessable:card_format",
-      `the JSON has spec "${String(spec)}", which Troupe does not read (it reads chara_card_v2, chara_card_v3 and lorebook_v3)`,
+      `the JSON has spec ${describeSpec(spec)}, which Troupe does not read (it reads chara_card_v2, chara_card_v3 and lorebook_v3)`,
     );
   }
   if (isRecord(root.data) && ("name" in root.data || "first_mes" in root.data)) {
@@ -87,6 +87,13 @@ export function classifyCardJson(root: Record<string, unknown>, report: ImportRe
     "unprocessable:card_format",
     "the JSON is neither a character card nor a lorebook (it has no spec, name or entries)",
   );
+}
+
+/** A spec value for a message. String() would throw on an object with its own `toString` key. */
+function describeSpec(spec: unknown): string {
+  if (typeof spec === "string") return `"${spec}"`;
+  if (Array.isArray(spec)) return "a list";
+  return typeof spec === "object" && spec !== null ? "an object" : String(spec);
 }
 
 function cardData(root: Record<string, unknown>, report: ImportReport): Record<string, unknown> {

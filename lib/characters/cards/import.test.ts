@@ -310,6 +310,18 @@ describe("failures", () => {
     expect(failure(parse({ spec: "chara_card_v9", data: {} })).message).toMatch(/spec "chara_card_v9"/);
   });
 
+  it("names a spec that is not text without turning it into text (found by the fuzzer)", () => {
+    // String() on an object whose own toString is not a function throws a TypeError.
+    const bytes = new TextEncoder().encode('{"spec": {"toString": false}, "data": {"name": "Coastal Towns"}}');
+    expect(failure(parseCardFile({ fileName: "spec.json", bytes }))).toEqual({
+      code: "unprocessable:card_format",
+      message:
+        "the JSON has spec an object, which Troupe does not read (it reads chara_card_v2, chara_card_v3 and lorebook_v3)",
+    });
+    expect(failure(parse({ spec: [1], data: {} })).message).toMatch(/^the JSON has spec a list,/);
+    expect(failure(parse({ spec: 2, data: {} })).message).toMatch(/^the JSON has spec 2,/);
+  });
+
   it("fails on a field over Troupe's limit, naming the card field and the limit", () => {
     const error = failure(parse(v2({ first_mes: "x".repeat(40_000) })));
     expect(error).toEqual({

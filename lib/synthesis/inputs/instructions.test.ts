@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { unstorablePath } from "@/lib/testing/fuzz";
 import { collect, errors, jsonLines, linesOf, values } from "./fixtures/build";
 import { parseInstructions } from "./instructions";
 import { type InstructionSeed, instructionSeedSchema } from "./schema";
@@ -250,5 +251,28 @@ describe("bad lines", () => {
       "line 1: `id` must be a non-empty string",
       "line 2: `id` must be a string or a number, not an object",
     ]);
+  });
+
+  // Found by the fuzzer: quoting the value with String() threw a TypeError and stopped the import.
+  it("names a role that is a list or an object with its own toString instead of throwing", async () => {
+    expect(
+      await problems(
+        { conversations: [{ from: { toString: 1 }, value: "x" }] },
+        { messages: [{ role: [[["user"]]], content: "x" }] },
+      ),
+    ).toEqual([
+      'line 1: `conversations[0].from` is an object; expected "human", "gpt", "system", "user", "assistant"',
+      'line 2: `messages[0].role` is a list; expected "system", "user", "assistant"',
+    ]);
+  });
+
+  // Found by the fuzzer: errors are stored as jsonb, which takes neither NUL nor a lone surrogate.
+  it("keeps NUL and lone surrogates out of error messages that quote the line", async () => {
+    const found = await collect(parseInstructions(linesOf('{"\\u0000a": 1, "b\\ud800": 2}', "[\u0000")));
+    expect(errors(found)).toEqual([
+      "line 1: not an instruction seed: expected `instruction` (Alpaca), `conversations` (ShareGPT) or `messages` (OpenAI); found keys a, b\ufffd",
+      expect.stringMatching(/^line 2: not JSON \(/),
+    ]);
+    expect(unstorablePath(errors(found))).toBeUndefined();
   });
 });

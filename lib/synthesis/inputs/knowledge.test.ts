@@ -138,6 +138,20 @@ describe("knowledge lines", () => {
     ]);
     expect(results.filter((result) => result.ok).map((result) => result.lineNumber)).toEqual([12]);
   });
+
+  // Found by the fuzzer: profiles are stored as jsonb, which takes neither NUL nor a lone surrogate.
+  it("cleans claim property names and source ids like every other text", async () => {
+    const [profile] = await parse({
+      label: "Kestrel Vane",
+      claims: { "home\u0000port": "Saltmere", "rank\ud800": "captain" },
+      id: "Q\u00001",
+    });
+    expect(profile?.claims).toEqual([
+      { property: "homeport", value: "Saltmere" },
+      { property: "rank\ufffd", value: "captain" },
+    ]);
+    expect(profile?.sourceId).toBe("Q1");
+  });
 });
 
 describe("briefIntro", () => {

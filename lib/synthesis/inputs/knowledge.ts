@@ -44,9 +44,9 @@ function parseProfileLine(text: string): Outcome<KnowledgeProfile> {
   // Most often a file of another kind: say what the line has instead.
   if (row.label === undefined) return { ok: false, reason: `\`label\` is missing; ${foundKeys(row)}` };
   const input: Record<string, unknown> = { aliases: row.aliases };
-  for (const key of TEXT_FIELDS) input[key] = typeof row[key] === "string" ? cleanText(row[key]) : row[key];
+  for (const key of TEXT_FIELDS) input[key] = cleanIfText(row[key]);
   if (Array.isArray(row.aliases)) {
-    input.aliases = row.aliases.map((alias) => (typeof alias === "string" ? cleanText(alias) : alias));
+    input.aliases = row.aliases.map(cleanIfText);
   }
   const fields = validate(knowledgeRowSchema, input);
   if (!fields.ok) return fields;
@@ -73,6 +73,8 @@ function parseProfileLine(text: string): Outcome<KnowledgeProfile> {
   return { ok: true, value: profile };
 }
 
+const cleanIfText = (value: unknown) => (typeof value === "string" ? cleanText(value) : value);
+
 /** Non-empty aliases, each once, without the label itself. */
 function uniqueAliases(label: string, aliases: (string | null)[]): string[] {
   const seen = new Set([normalizeForId(label)]);
@@ -98,11 +100,7 @@ function readClaims(raw: unknown): Outcome<Claim[]> {
     const values = Array.isArray(value) ? value : [value];
     for (const [index, item] of values.entries()) {
       if (item === null) continue;
-      const checked = validate(
-        claimValueSchema,
-        typeof item === "string" ? cleanText(item) : item,
-        Array.isArray(value) ? [...path, index] : path,
-      );
+      const checked = validate(claimValueSchema, cleanIfText(item), Array.isArray(value) ? [...path, index] : path);
       if (!checked.ok) return checked;
       if (checked.value === "") continue;
       if (claims.length === INPUT_LIMITS.claims) {
@@ -121,7 +119,7 @@ function readClaims(raw: unknown): Outcome<Claim[]> {
       if (!isRecord(item)) {
         return { ok: false, reason: `${formatPath(["claims", index])} must be an object, not ${describeValue(item)}` };
       }
-      const property = validate(claimPropertySchema, item.property, ["claims", index, "property"]);
+      const property = validate(claimPropertySchema, cleanIfText(item.property), ["claims", index, "property"]);
       if (!property.ok) return property;
       if (item.value === undefined) {
         return { ok: false, reason: `${formatPath(["claims", index, "value"])} is missing` };
@@ -133,7 +131,7 @@ function readClaims(raw: unknown): Outcome<Claim[]> {
   }
   if (isRecord(raw)) {
     for (const [name, value] of Object.entries(raw)) {
-      const property = validate(claimPropertySchema, name, [], "a property name");
+      const property = validate(claimPropertySchema, cleanText(name), [], "a property name");
       if (!property.ok) return { ok: false, reason: `in \`claims\`, ${property.reason}` };
       const added = add(property.value, value, ["claims", name]);
       if (!added.ok) return added;

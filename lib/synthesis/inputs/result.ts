@@ -2,7 +2,7 @@
 // number first, then the field (as written in the file) and what is wrong with it.
 import type { z } from "zod";
 import { formatCount } from "../../characters/cards/limits";
-import { describeValue, quote } from "./text";
+import { cleanText, describeValue, quote } from "./text";
 
 export type ParseResult<T> =
   | { ok: true; lineNumber: number; value: T }
@@ -11,8 +11,12 @@ export type ParseResult<T> =
 /** A field's location in a line's JSON: `messages[2].content`, `claims["date of birth"]`. */
 export type FieldPath = readonly PropertyKey[];
 
+/**
+ * A refused line. Reasons quote what the line held (keys, values, JSON.parse's excerpt of it), and
+ * errors are stored as jsonb, which takes neither NUL nor a lone surrogate: those are cleaned here.
+ */
 export function lineError(lineNumber: number, reason: string): { ok: false; lineNumber: number; error: string } {
-  return { ok: false, lineNumber, error: `line ${lineNumber}: ${reason}` };
+  return { ok: false, lineNumber, error: `line ${lineNumber}: ${cleanText(reason)}` };
 }
 
 /** The value on a JSONL line, or why it is not JSON. */
@@ -25,6 +29,18 @@ export function parseJsonLine(text: string): { ok: true; value: unknown } | { ok
     const hint = /^\s*[[{]\s*$/.test(text) ? "; expected one complete JSON value per line (JSON Lines)" : "";
     return { ok: false, reason: `not JSON (${detail})${hint}` };
   }
+}
+
+/** Whether `value` nests deeper than `limit`, found without recursion (a 1 MiB line can nest 500,000 deep). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

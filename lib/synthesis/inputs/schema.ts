@@ -2,6 +2,7 @@
 // field against these same schemas as it is read (so a message names the field as written in the
 // file); callers can use them to re-check values they stored.
 import { z } from "zod";
+import { cleanText } from "./text";
 
 export const INPUT_LIMITS = {
   personaText: 4_000,
@@ -30,10 +31,10 @@ const requiredText = (max: number) => z.string().trim().min(1).max(max);
 const seedIdFor = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}:[0-9a-f]{16}$`), { error: `must be "${prefix}:" and 16 hex digits` });
 
-/** An id the source gave the row (`id`, `uuid`); numbers are kept as their text. */
+/** An id the source gave the row (`id`, `uuid`); numbers are kept as their text, cleaned like every text. */
 export const sourceIdSchema = z
   .union([z.string(), z.number()], { error: "must be a string or a number" })
-  .transform((value) => String(value).trim())
+  .transform((value) => cleanText(String(value)).trim())
   .pipe(requiredText(INPUT_LIMITS.sourceId));
 
 export const languageSchema = z

@@ -47,8 +47,12 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** A value quoted for a message, cut to `max` characters. */
+/**
+ * A value quoted for a message, cut to `max` characters. Lists and objects are named instead: String()
+ * throws on an object whose own `toString` is not a function, and recurses through nested lists.
+ */
 export function quote(value: unknown, max = 40): string {
+  if (typeof value === "object" && value !== null) return describeValue(value);
   const text = typeof value === "string" ? value : String(value);
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }

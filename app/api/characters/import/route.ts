@@ -29,6 +29,9 @@ export const POST = route(async (request) => {
   );
   const results = await importCardFiles(user, files, fields);
   const imported = results.filter((result) => result.ok).length;
-  // 200 when anything went in; 422 when every file failed, so scripts can tell.
-  return json({ imported, failed: results.length - imported, results }, { status: imported > 0 ? 200 : 422 });
+  const summary = { imported, failed: results.length - imported, results };
+  if (imported > 0) return json(summary);
+  // Every file failed: a 422 that scripts can tell, in the usual error shape, with the reason per file beside it.
+  const error = new AppError("unprocessable:import", "None of the files could be imported; each result says why.");
+  return json({ ...error.toJSON(), ...summary }, { status: error.status });
 });

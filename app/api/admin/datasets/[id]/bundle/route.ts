@@ -9,7 +9,7 @@ const querySchema = z.object({ format: z.enum(["trl-sft", "trl-dpo", "trl-kto"])
 /** The training bundle (zip: JSONL splits, dataset card, TRL LoRA recipe), streamed (admins only). */
 export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const query = parseWith(querySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { id } = await params;
+  const id = parseWith(z.string().min(1).max(64), (await params).id);
   await requireRole("ADMIN");
   const version = await getDatasetVersion(id);
   return streamDownload(datasetBundle(id, query.format), {

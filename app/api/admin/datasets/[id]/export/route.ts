@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { exportDatasetVersion, getDatasetVersion } from "@/lib/datasets/queries";
 import { exportQuerySchema } from "@/lib/datasets/schema";
@@ -6,7 +7,7 @@ import { parseWith, route, streamDownload } from "@/lib/http";
 /** A dataset version as streaming JSONL in a trainer's format (admins only; erased rows left out). */
 export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const query = parseWith(exportQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const { id } = await params;
+  const id = parseWith(z.string().min(1).max(64), (await params).id);
   await requireRole("ADMIN");
   // Looked up before streaming, so an unknown id is a 404 rather than a broken download.
   const version = await getDatasetVersion(id);
