@@ -18,7 +18,8 @@ test.describe("curation and datasets", () => {
     page,
     browser,
   }) => {
-    test.setTimeout(120_000);
+    // The checks run behind whatever other tests queued (synthesis jobs' samples are judged too).
+    test.setTimeout(240_000);
     // A fresh contributor, so withdrawing consent here cannot touch other tests' data.
     const word = `curate${stamp()}`;
     await new AuthPage(page).signUp("Cora Contributor", `cora-${word}@example.com`, TEST_PASSWORD);
@@ -41,7 +42,7 @@ test.describe("curation and datasets", () => {
     await expect(async () => {
       await admin.goto(`/admin/curation?q=${word}`);
       await expect(admin.getByTestId("queue-count")).toHaveText("3 matching sample(s)", { timeout: 1000 });
-    }).toPass({ timeout: 60_000 });
+    }).toPass({ timeout: 150_000 });
 
     await admin.getByTestId("bulk-preview").click();
     await expect(admin.getByTestId("bulk-confirm")).toContainText("Approve 3 sample(s) matching this filter?");
@@ -103,7 +104,7 @@ test.describe("curation and datasets", () => {
     page,
     browser,
   }) => {
-    test.setTimeout(90_000);
+    test.setTimeout(210_000);
     const word = `offer${stamp()}`;
     await new AuthPage(page).signUp("Otto Offerer", `otto-${word}@example.com`, TEST_PASSWORD);
     const chat = new ChatPage(page);
@@ -121,7 +122,7 @@ test.describe("curation and datasets", () => {
     await expect(async () => {
       await admin.goto(`/admin/curation?source=CHAT&q=${word}`);
       await expect(admin.getByTestId("queue-row")).toHaveCount(1, { timeout: 1000 });
-    }).toPass({ timeout: 60_000 });
+    }).toPass({ timeout: 150_000 });
     await expect(admin.getByTestId("queue-row")).toContainText("chat");
     await admin.close();
   });
