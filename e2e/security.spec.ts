@@ -62,8 +62,10 @@ type RawAnswer = { status: number; headers: http.IncomingHttpHeaders; body: stri
 
 /**
  * A POST written by hand: either a Content-Length that promises more than is sent, or a chunked
- * body (no length at all) written until the server answers. Playwright's client always sends
- * the true length, so it cannot show that the server counts what actually arrives.
+ * body (no length at all) of `chunkedBytes` that is never ended. Playwright's client always sends
+ * the true length, so it cannot show that the server counts what actually arrives. Both leave
+ * the body open so the server answers from what it counted; a body sent past the point where the
+ * server stopped reading would make its socket reset when it closes, which can lose the answer.
  */
 function rawPost(
   path: string,
@@ -111,7 +113,6 @@ function rawPost(
           return;
         }
       }
-      if (!answered) request.end();
     };
     pump();
   });
