@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { createBattle } from "@/lib/arena/queries";
 import { requireUser } from "@/lib/auth/session";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { sendMessageSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
@@ -12,7 +11,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(z.uuid({ error: "Not a conversation id." }), (await params).id);
   const body = await parseJsonBody(request, bodySchema, 64 * 1024);
   const user = await requireUser();
-  // A round is one message: its two sides stream once each (again only after a failure).
-  await countChatTurn(user.id);
   return json(await createBattle(user, id, body), { status: 201 });
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { requireSessionUserId } from "@/lib/auth/session";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { continueSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -13,6 +12,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(idSchema, (await params).id);
   const body = await parseJsonBody(request, continueSchema);
   const userId = await requireSessionUserId();
-  await countChatTurn(userId);
   return chatEventResponse(request, (signal) => generateReply(userId, id, { kind: "continue", ...body }, signal));
 });
