@@ -11,9 +11,9 @@
 // would set the session cookie again and undo the sign-out.
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
+import { AppError } from "@/lib/errors";
 import { servedOverHttps } from "@/lib/security/origin";
 import { createNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/security/policy";
-import { AppError } from "@/lib/errors";
 
 const SIGNED_IN_AREAS = ["/characters", "/chats", "/chat", "/arena", "/settings", "/admin", "/health"];
 

@@ -3,9 +3,10 @@
 // `{error: {code, message}}`; bodies are read with explicit size limits.
 import "server-only";
 import { NextResponse } from "next/server";
-import type { ZodType, z } from "zod";
+import { type ZodType, z } from "zod";
 import { AppError, type FieldErrors } from "./errors";
 import { crossSiteRefusal } from "./security/origin";
+import { storableText } from "./text";
 
 export function json<T>(data: T, init?: ResponseInit): NextResponse<T> {
   return NextResponse.json(data, init);
@@ -24,9 +25,6 @@ export function validationError(error: z.ZodError): AppError {
   return new AppError("bad_request:validation", "Some fields are not valid.", { fields: fieldErrorsOf(error) });
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** PostgreSQL's text refuses NUL, and Prisma's query protocol an unpaired surrogate. */
-const storable = (text: string) => !text.includes("\u0000") && !LONE_SURROGATE.test(text);
 /** Deeper than a character saved back after import needs (cards keep 100 levels); bounds recursive code downstream. */
 const MAX_INPUT_DEPTH = 128;
 
@@ -36,7 +34,7 @@ function checkInputText(value: unknown): void {
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [item, path, depth] = next;
     if (typeof item === "string") {
-      if (!storable(item)) throw unstorableText(path);
+      if (!storableText(item)) throw unstorableText(path);
       continue;
     }
     const plain = Array.isArray(item) || (typeof item === "object" && item !== null && isPlainObject(item));
@@ -46,7 +44,7 @@ function checkInputText(value: unknown): void {
     }
     for (const [key, child] of Object.entries(item)) {
       const childPath = path === "_" ? key : `${path}.${key}`;
-      if (!storable(key)) throw unstorableText(childPath);
+      if (!storableText(key)) throw unstorableText(childPath);
       pending.push([child, childPath, depth + 1]);
     }
   }
@@ -61,6 +59,9 @@ function unstorableText(path: string): AppError {
   const message = "Text with a NUL character or broken Unicode (an unpaired surrogate) cannot be stored.";
   return new AppError("bad_request:text", message, { fields: { [path]: [message] } });
 }
+
+/** A row id in a path or a form: opaque, bounded. */
+export const recordIdSchema = z.string().min(1).max(64);
 
 export function parseWith<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
   checkInputText(value);
@@ -92,7 +93,11 @@ export function limitedBody(request: Request, maxBytes: number, tooLarge: () => 
 }
 
 /** The whole body, at most `maxBytes` of it. */
-export async function readBodyBytes(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => AppError,
+): Promise<Uint8Array<ArrayBuffer>> {
   let exceeded: AppError | null = null;
   const body = limitedBody(request, maxBytes, () => (exceeded = tooLarge()));
   try {

@@ -48,4 +48,15 @@ describe("the dataset card as rendered", () => {
     expect(html).toContain(`<code>${judge}</code>`);
     expect(html).toContain("<code>gen_erate@2</code>");
   });
+
+  it("a carriage return in a name cannot end the code span or start a block", () => {
+    const generator = "base\r\r# Heading\r[x](https://example.com)";
+    const html = renderToStaticMarkup(
+      <CardMarkdown text={datasetCard(version, mix({ templates: [], generators: [generator], judges: [] }))} />,
+    );
+    // The card's own title is the only heading.
+    expect(html.match(/<h1/g)).toHaveLength(1);
+    expect(html).not.toContain("<a ");
+    expect(html).toContain("<code>base # Heading [x](https://example.com)</code>");
+  });
 });

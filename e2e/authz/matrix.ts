@@ -130,6 +130,13 @@ export const ROUTES: Record<string, RouteRow> = {
     },
   },
 
+  // An API path nothing serves is the API's JSON 404 for everyone.
+  "GET /api/[...path]": { expect: [404, 404, 404, 404], request: () => get("/api/no/such/endpoint") },
+  "POST /api/[...path]": { expect: [404, 404, 404, 404], request: () => post("/api/no/such/endpoint", {}) },
+  "PUT /api/[...path]": { expect: [404, 404, 404, 404], request: () => put("/api/no/such/endpoint", {}) },
+  "PATCH /api/[...path]": { expect: [404, 404, 404, 404], request: () => patch("/api/no/such/endpoint", {}) },
+  "DELETE /api/[...path]": { expect: [404, 404, 404, 404], request: () => del("/api/no/such/endpoint") },
+
   "GET /api/me": { expect: [401, 200, 200, 200], request: () => get("/api/me") },
   // Nobody can delete another account by naming its email: the confirmation must be the caller's own.
   "DELETE /api/me": {

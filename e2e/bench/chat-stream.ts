@@ -3,7 +3,7 @@
 // Troupe delivers at 500 concurrent streams compared with the simulator's own rate.
 
 import { buildIfStale } from "@/scripts/build-app";
-import { type Benchmark, type Measure, percentile, withScratchDatabase } from "./harness";
+import { type Benchmark, type Measure, percentile, pointModelAt, withScratchDatabase } from "./harness";
 import { sessionCookie, startAppProcess, startSimulatorProcess } from "./servers";
 
 const SIM_PORT = 8031;
@@ -164,8 +164,6 @@ export const chatStreamBenchmark: Benchmark = {
         "--max-model-len",
         "8192",
       ]);
-      // Routing the new chats reads the model from this process's environment.
-      Object.assign(process.env, { LLM_BASE_URL: `${sim.url}/v1`, LLM_MODEL: MODEL });
       const app = await startAppProcess(APP_PORT, {
         DATABASE_URL: process.env.DATABASE_URL ?? "",
         AUTH_SECRET: SECRET,
@@ -175,6 +173,7 @@ export const chatStreamBenchmark: Benchmark = {
         // One user drives every stream here; the per-user chat limit would stop it at 30 a minute.
         CHAT_RATE_LIMIT_PER_MINUTE: "0",
       });
+      const restoreModel = pointModelAt(`${sim.url}/v1`, MODEL);
       try {
         const cookie = await sessionCookie({ ...user, role: "USER" }, SECRET);
         const text = "Tell me about the harbor at night, and what you remember of it.";
@@ -285,6 +284,7 @@ export const chatStreamBenchmark: Benchmark = {
           { measure: "streams failed or short", figure: manyFailures, unit: "", target: "0", pass: manyFailures === 0 },
         ];
       } finally {
+        restoreModel();
         await app.stop();
         await sim.stop();
       }

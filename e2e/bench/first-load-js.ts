@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import { projectRoot } from "@/lib/paths";
 import { buildIfStale } from "@/scripts/build-app";
-import { type Benchmark, type Measure, withScratchDatabase } from "./harness";
+import { type Benchmark, type Measure, pointModelAt, withScratchDatabase } from "./harness";
 import { sessionCookie, startAppProcess, startSimulatorProcess } from "./servers";
 
 const CHAT_ROUTE = "/(app)/chat/[conversationId]/page";
@@ -60,9 +60,6 @@ async function scriptsLoadedByBrowser(): Promise<string[]> {
       tags: [],
     });
     const sim = await startSimulatorProcess(SIM_PORT, ["--model", MODEL, "--ttft-ms", "5", "--itl-ms", "1"]);
-    // Routing a new chat reads the model from this process's environment.
-    Object.assign(process.env, { LLM_BASE_URL: `${sim.url}/v1`, LLM_MODEL: MODEL });
-    const conversation = await startConversation(user, character.id, {});
     const app = await startAppProcess(APP_PORT, {
       DATABASE_URL: process.env.DATABASE_URL ?? "",
       AUTH_SECRET: SECRET,
@@ -73,7 +70,9 @@ async function scriptsLoadedByBrowser(): Promise<string[]> {
       executablePath: "/usr/bin/chromium",
       args: ["--disable-gpu", "--disable-dev-shm-usage"],
     });
+    const restoreModel = pointModelAt(`${sim.url}/v1`, MODEL);
     try {
+      const conversation = await startConversation(user, character.id, {});
       const cookie = await sessionCookie({ ...user, role: "USER" }, SECRET);
       for (const text of ["Tell me about the harbor.", "And the *lanterns*?", "What happened after that?"]) {
         const response = await fetch(`${app.url}/api/chat/${conversation.id}/messages`, {
@@ -100,6 +99,7 @@ async function scriptsLoadedByBrowser(): Promise<string[]> {
       if (shown < 7) throw new Error(`the chat page showed ${shown} messages, expected 7`);
       return scripts;
     } finally {
+      restoreModel();
       await browser.close();
       await app.stop();
       await sim.stop();

@@ -41,6 +41,18 @@ export async function timeIt(fn: () => Promise<unknown>, iterations: number, war
   return samples;
 }
 
+/** Point this process's default model at a simulator (routing a new chat reads it); returns the undo. */
+export function pointModelAt(baseUrl: string, model: string): () => void {
+  const before = { LLM_BASE_URL: process.env.LLM_BASE_URL, LLM_MODEL: process.env.LLM_MODEL };
+  Object.assign(process.env, { LLM_BASE_URL: baseUrl, LLM_MODEL: model });
+  return () => {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
 /** Run `body` against a fresh migrated database on the embedded server, then drop it. */
 export async function withScratchDatabase<T>(prefix: string, body: () => Promise<T>): Promise<T> {
   delete process.env.DATABASE_URL;

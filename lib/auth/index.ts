@@ -5,7 +5,12 @@ import Credentials from "next-auth/providers/credentials";
 import { appEnv } from "@/lib/env";
 import { servedOverHttps } from "@/lib/security/origin";
 import { signInSchema } from "@/lib/users/schema";
-import { isKnownBrowserToken, KNOWN_BROWSER_COOKIE, KNOWN_BROWSER_MAX_AGE_SECONDS, knownBrowserToken } from "./known-browser";
+import {
+  isKnownBrowserToken,
+  KNOWN_BROWSER_COOKIE,
+  KNOWN_BROWSER_MAX_AGE_SECONDS,
+  knownBrowserToken,
+} from "./known-browser";
 import { attemptLogin, clientIp } from "./login";
 
 export class InvalidCredentials extends CredentialsSignin {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+export const conversationIdSchema = z.uuid({ error: "Not a conversation id." });
+
 export const MAX_MESSAGE_CHARS = 16_000;
 
 /** Sampling settings, sent to vLLM as OpenAI fields plus its extras. */

@@ -14,7 +14,6 @@ import { streamChat } from "@/lib/llm/stream";
 import { estimateTokens } from "@/lib/llm/tokens";
 import { targetForConversation, targetForVersion } from "@/lib/models/routing";
 import { buildPrompt, type HistoryMessage } from "./prompt-builder";
-import { countChatTurn } from "./rate-limit";
 import {
   checkpointReply,
   deleteEmptyFailedReplies,
@@ -29,6 +28,7 @@ import {
   type TurnContext,
   toViews,
 } from "./queries";
+import { countChatTurn } from "./rate-limit";
 import type { ChatMessageView, ChatStreamEvent } from "./schema";
 import { selectedPath } from "./tree";
 

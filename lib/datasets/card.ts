@@ -49,16 +49,19 @@ function histogram(title: string, rows: { key: string | null; count: number }[])
   return [`| ${title} (tokens, estimated) | Rows |`, "|---|---:|", ...lines, ""].join("\n");
 }
 
+/** A lone carriage return ends a line in Markdown too, so it could end a span or start a block. */
+const LINE_ENDINGS = /\s*[\r\n]\s*/g;
+
 /** A code span that text with backticks cannot break out of (the fence is longer than any run inside). */
 function code(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
   const fence = "`".repeat(longest + 1);
-  return `${fence} ${text.replace(/\s*\n\s*/g, " ")} ${fence}`;
+  return `${fence} ${text.replace(LINE_ENDINGS, " ")} ${fence}`;
 }
 
 /** Escape text an admin typed so it cannot turn into markdown structure or HTML in the card. */
 function plain(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").replace(/[\\`*_[\]<>#|]/g, (char) => `\\${char}`);
+  return text.replace(LINE_ENDINGS, " ").replace(/[\\`*_[\]<>#|]/g, (char) => `\\${char}`);
 }
 
 export function datasetCard(version: CardVersion, mix: MixReport): string {

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, generateText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,9 +18,9 @@ afterAll(() => sim.close());
 
 const model = () => createOpenAICompatible({ name: "vllm", baseURL: `${sim.url}/v1` }).chatModel(MODEL);
 
-async function streamFailure(content: string): Promise<unknown> {
+async function streamFailure(content: string, chatModel = model()): Promise<unknown> {
   try {
-    for await (const _event of streamChat(model(), {
+    for await (const _event of streamChat(chatModel, {
       system: "Be brief.",
       messages: [{ role: "user", content }],
       maxOutputTokens: 40,
@@ -36,6 +38,25 @@ it("a connection dropped in the middle of a streamed answer is a lost connection
     code: "upstream_unavailable:model",
     message: "The connection to the model server broke off.",
   });
+});
+
+it("a model server nobody answers on is not reachable, whether the call streams or not", async () => {
+  // A port that was just free: the connection is refused.
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const down = createOpenAICompatible({ name: "vllm", baseURL: `http://127.0.0.1:${port}/v1` }).chatModel(MODEL);
+  const refusedStream = await streamFailure("Hello", down);
+  const refusedCall = await generateText({ model: down, prompt: "Hello", maxRetries: 0 }).catch((error) => error);
+  for (const error of [refusedStream, refusedCall]) {
+    expect(toUpstreamError(error)).toMatchObject({
+      code: "upstream_unavailable:model",
+      message: "The model server is not reachable.",
+    });
+  }
 });
 
 it("HTTP errors keep their meaning: a 5xx failed, a 404 is a model not served", async () => {

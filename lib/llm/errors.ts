@@ -42,7 +42,12 @@ export function toUpstreamError(error: unknown): AppError {
   const chain = causeChain(error);
   // A 2xx whose body broke off (the connection dropped mid-answer) is no refusal: like any dropped
   // connection it is worth another try.
-  if (APICallError.isInstance(error) && (error.statusCode ?? 0) < 400 && NETWORK_FAILURE.test(chain)) {
+  if (
+    APICallError.isInstance(error) &&
+    error.statusCode !== undefined &&
+    error.statusCode < 400 &&
+    NETWORK_FAILURE.test(chain)
+  ) {
     return new AppError("upstream_unavailable:model", "The connection to the model server broke off.");
   }
   if (APICallError.isInstance(error)) {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type ActionResult, runAction } from "@/lib/actions";
 import { setInArena } from "@/lib/arena/queries";
 import { requireRole } from "@/lib/auth/session";
-import { parseWith } from "@/lib/http";
+import { parseWith, recordIdSchema } from "@/lib/http";
 import {
   deleteEndpoint,
   registerModelVersion,
@@ -24,8 +24,7 @@ import {
 } from "./schema";
 import type { AdapterResult } from "./vllm-admin";
 
-const idSchema = z.string().min(1).max(64);
-const optionalIdSchema = idSchema.nullable();
+const optionalIdSchema = recordIdSchema.nullable();
 
 async function asAdmin<T>(body: (adminId: string) => Promise<T>): Promise<ActionResult<T>> {
   return runAction(async () => {
@@ -41,14 +40,14 @@ export async function saveEndpointAction(id: string | null, input: unknown) {
   return asAdmin(async () => {
     const endpoint = await saveEndpoint(
       parseWith(endpointInputSchema, input),
-      id ? parseWith(idSchema, id) : undefined,
+      id ? parseWith(recordIdSchema, id) : undefined,
     );
     return { id: endpoint.id };
   });
 }
 
 export async function deleteEndpointAction(id: string) {
-  return asAdmin(async () => deleteEndpoint(parseWith(idSchema, id)));
+  return asAdmin(async () => deleteEndpoint(parseWith(recordIdSchema, id)));
 }
 
 export async function registerModelAction(input: unknown) {
@@ -60,14 +59,14 @@ export async function registerModelAction(input: unknown) {
 
 export async function updateModelVersionAction(id: string, input: unknown) {
   return asAdmin(async () => {
-    await updateModelVersion(parseWith(idSchema, id), parseWith(updateModelVersionSchema, input));
+    await updateModelVersion(parseWith(recordIdSchema, id), parseWith(updateModelVersionSchema, input));
     return undefined;
   });
 }
 
 export async function setModelStatusAction(id: string, status: string) {
   return asAdmin(async () => {
-    await setModelStatus(parseWith(idSchema, id), parseWith(z.enum(MODEL_STATUSES), status));
+    await setModelStatus(parseWith(recordIdSchema, id), parseWith(z.enum(MODEL_STATUSES), status));
     return undefined;
   });
 }
@@ -98,14 +97,14 @@ export async function startExperimentAction(input: unknown) {
 
 export async function stopExperimentAction(id: string) {
   return asAdmin(async (adminId) => {
-    await stopExperiment(adminId, parseWith(idSchema, id));
+    await stopExperiment(adminId, parseWith(recordIdSchema, id));
     return undefined;
   });
 }
 
 export async function setInArenaAction(versionId: string, inArena: boolean) {
   return asAdmin(async () => {
-    await setInArena(parseWith(idSchema, versionId), parseWith(z.boolean(), inArena));
+    await setInArena(parseWith(recordIdSchema, versionId), parseWith(z.boolean(), inArena));
     revalidatePath("/arena");
     return undefined;
   });

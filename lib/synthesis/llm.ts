@@ -81,9 +81,21 @@ export function gated(model: LanguageModelV4, gate: Gate): LanguageModelV4 {
       specificationVersion: "v4",
       wrapGenerate: ({ params, model: inner }) =>
         gate.run(async () => {
-          const timeout = AbortSignal.timeout(requestTimeoutMs());
-          const abortSignal = params.abortSignal ? AbortSignal.any([params.abortSignal, timeout]) : timeout;
-          return inner.doGenerate({ ...params, abortSignal });
+          // A timer cleared when the request settles: AbortSignal.timeout's would live on for the
+          // whole timeout, one per request, tens of thousands at a job's pace.
+          const timeout = new AbortController();
+          const timer = setTimeout(
+            () => timeout.abort(new DOMException("The model server took too long to answer.", "TimeoutError")),
+            requestTimeoutMs(),
+          );
+          const abortSignal = params.abortSignal
+            ? AbortSignal.any([params.abortSignal, timeout.signal])
+            : timeout.signal;
+          try {
+            return await inner.doGenerate({ ...params, abortSignal });
+          } finally {
+            clearTimeout(timer);
+          }
         }),
     },
   });

@@ -49,17 +49,24 @@ export async function importInput(input: {
   const results = parseInputFile(input.kind, input.source, { fileName: input.name }) as AsyncIterable<
     { ok: true; lineNumber: number; value: { seedId: string } } | { ok: false; lineNumber: number; error: string }
   >;
-  const summary = await summarizeInput(results, {
-    onValue: async (value, lineNumber) => {
-      batch.push({ seedId: value.seedId, line: lineNumber, data: JSON.stringify(value) });
-      if (batch.length >= SEED_BATCH) await flush();
-    },
-  });
-  await flush();
-  return db.synthesisInput.update({
-    where: { id: record.id },
-    data: { lines: summary.ok + summary.failed, seeds: kept, failed: summary.failed, errors: summary.errors },
-  });
+  try {
+    const summary = await summarizeInput(results, {
+      onValue: async (value, lineNumber) => {
+        batch.push({ seedId: value.seedId, line: lineNumber, data: JSON.stringify(value) });
+        if (batch.length >= SEED_BATCH) await flush();
+      },
+    });
+    await flush();
+    return await db.synthesisInput.update({
+      where: { id: record.id },
+      data: { lines: summary.ok + summary.failed, seeds: kept, failed: summary.failed, errors: summary.errors },
+    });
+  } catch (error) {
+    // An upload cut short (over the size limit, the client gone) leaves no half-read input behind;
+    // its seeds go with it.
+    await db.synthesisInput.delete({ where: { id: record.id } }).catch(() => undefined);
+    throw error;
+  }
 }
 
 export type StartOptions = {

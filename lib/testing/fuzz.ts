@@ -4,6 +4,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import fc from "fast-check";
+import { storableText } from "@/lib/text";
 
 /** `FUZZ_SEED=… npm test -- unit FILE` replays a run; the default keeps every run identical. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_260_301);
@@ -63,14 +64,12 @@ export function heapAfterGcMb(): number {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * Where `value` holds text PostgreSQL cannot store (a NUL, a lone surrogate) — in a string or a key —
  * as a path like `profile.name`; undefined when everything can be stored.
  */
 export function unstorablePath(value: unknown, path = "$"): string | undefined {
-  if (typeof value === "string") return value.includes("\u0000") || LONE_SURROGATE.test(value) ? path : undefined;
+  if (typeof value === "string") return storableText(value) ? undefined : path;
   if (typeof value !== "object" || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const where = `${path}.${key}`;

@@ -1,6 +1,8 @@
 // Bytes → text → JSON object, leniently: byte-order marks, UTF-16, damaged UTF-8, Windows-1252,
 // extra bytes after the JSON. Then every string is cleaned of control characters, which Postgres
 // (NUL) and terminals do not accept; HTML is left alone because the UI escapes on display.
+
+import { withoutControlCharacters } from "@/lib/text";
 import { isRecord } from "./coerce";
 import { formatBytes, formatCount } from "./limits";
 import { CardImportError, type ImportReport } from "./report";
@@ -113,10 +115,6 @@ function endOfFirstValue(text: string): number | undefined {
 
 /** Deeper than any real card; bounds the recursion below. */
 const MAX_DEPTH = 100;
-// C0 controls except tab, line feed and carriage return (written as a negated range so no control
-// character appears in the pattern).
-const CONTROL_CHARACTERS = /[^\t\n\r\u0020-\uffff]/g;
-const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 class StringCleaner {
   private readonly controlFields = new Set<string>();
@@ -154,9 +152,9 @@ class StringCleaner {
   }
 
   private cleanString(text: string, path: string): string {
-    const withoutControls = text.replace(CONTROL_CHARACTERS, "");
+    const withoutControls = withoutControlCharacters(text);
     if (withoutControls !== text) this.controlFields.add(path);
-    const wellFormed = withoutControls.replace(LONE_SURROGATES, "\ufffd");
+    const wellFormed = withoutControls.toWellFormed();
     if (wellFormed !== withoutControls) this.surrogateFields.add(path);
     return wellFormed;
   }

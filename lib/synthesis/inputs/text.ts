@@ -2,15 +2,11 @@
 // normalization behind seed ids (so a re-import finds the rows it made before), and cutting long
 // text at a sentence or word instead of mid-word.
 import { hash } from "node:crypto";
-
-// C0 controls except tab, line feed and carriage return (written as a negated range so no control
-// character appears in the pattern). Postgres rejects NUL; the rest only confuse prompts.
-const CONTROL_CHARACTERS = /[^\t\n\r\u0020-\uffff]/g;
-const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+import { withoutControlCharacters } from "@/lib/text";
 
 /** Removes control characters and unpaired surrogates; everything else is kept as written. */
 export function cleanText(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, "").replace(LONE_SURROGATES, "\ufffd");
+  return withoutControlCharacters(text).toWellFormed();
 }
 
 /**

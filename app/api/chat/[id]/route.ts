@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import {
   changeConversationSettings,
@@ -7,14 +6,13 @@ import {
   getOwnConversation,
   loadState,
 } from "@/lib/chat/queries";
-import { conversationSettingsSchema } from "@/lib/chat/schema";
+import { conversationIdSchema, conversationSettingsSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
 type Context = { params: Promise<{ id: string }> };
-const idSchema = z.uuid({ error: "Not a conversation id." });
 
 export const GET = route<Context>(async (_request, { params }) => {
-  const id = parseWith(idSchema, (await params).id);
+  const id = parseWith(conversationIdSchema, (await params).id);
   const user = await requireUser();
   const conversation = await getOwnChat(user, id);
   return json({
@@ -33,7 +31,7 @@ export const GET = route<Context>(async (_request, { params }) => {
 });
 
 export const PATCH = route<Context>(async (request, { params }) => {
-  const id = parseWith(idSchema, (await params).id);
+  const id = parseWith(conversationIdSchema, (await params).id);
   const body = await parseJsonBody(request, conversationSettingsSchema);
   const user = await requireUser();
   const conversation = await getOwnChat(user, id);
@@ -47,7 +45,7 @@ export const PATCH = route<Context>(async (request, { params }) => {
 });
 
 export const DELETE = route<Context>(async (_request, { params }) => {
-  const id = parseWith(idSchema, (await params).id);
+  const id = parseWith(conversationIdSchema, (await params).id);
   const user = await requireUser();
   await getOwnConversation(user, id);
   await deleteConversation(id);

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { editAssistantMessage, getMessage, getOwnChat } from "@/lib/chat/queries";
-import { editMessageSchema } from "@/lib/chat/schema";
+import { conversationIdSchema, editMessageSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
 import { AppError } from "@/lib/errors";
 import { recordTreePreferences } from "@/lib/feedback/record";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
-const idSchema = z.uuid({ error: "Not a conversation id." });
 const bodySchema = editMessageSchema.extend({ clientRequestId: z.string().min(8).max(64).optional() });
 
 /**
@@ -16,7 +15,7 @@ const bodySchema = editMessageSchema.extend({ clientRequestId: z.string().min(8)
  * Server-Sent Events; an assistant reply becomes an edited sibling (the original is kept).
  */
 export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
-  const id = parseWith(idSchema, (await params).id);
+  const id = parseWith(conversationIdSchema, (await params).id);
   const body = await parseJsonBody(request, bodySchema, 64 * 1024);
   const user = await requireUser();
   const conversation = await getOwnChat(user, id);

@@ -1,11 +1,10 @@
-import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { getDatasetVersion } from "@/lib/datasets/queries";
-import { downloadHeaders, parseWith, route } from "@/lib/http";
+import { downloadHeaders, parseWith, recordIdSchema, route } from "@/lib/http";
 
 /** The dataset card as a markdown file (admins only). */
 export const GET = route<{ params: Promise<{ id: string }> }>(async (_request, { params }) => {
-  const id = parseWith(z.string().min(1).max(64), (await params).id);
+  const id = parseWith(recordIdSchema, (await params).id);
   await requireRole("ADMIN");
   const version = await getDatasetVersion(id);
   return new Response(version.card, {

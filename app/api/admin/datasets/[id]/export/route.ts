@@ -1,13 +1,12 @@
-import { z } from "zod";
 import { requireRole } from "@/lib/auth/session";
 import { exportDatasetVersion, getDatasetVersion } from "@/lib/datasets/queries";
 import { exportQuerySchema } from "@/lib/datasets/schema";
-import { parseWith, route, streamDownload } from "@/lib/http";
+import { parseWith, recordIdSchema, route, streamDownload } from "@/lib/http";
 
 /** A dataset version as streaming JSONL in a trainer's format (admins only; erased rows left out). */
 export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const query = parseWith(exportQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const id = parseWith(z.string().min(1).max(64), (await params).id);
+  const id = parseWith(recordIdSchema, (await params).id);
   await requireRole("ADMIN");
   // Looked up before streaming, so an unknown id is a 404 rather than a broken download.
   const version = await getDatasetVersion(id);

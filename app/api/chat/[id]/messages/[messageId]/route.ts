@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { deleteFrom, getOwnChat } from "@/lib/chat/queries";
+import { conversationIdSchema } from "@/lib/chat/schema";
 import { parseWith, route } from "@/lib/http";
 
-const paramsSchema = z.object({ id: z.uuid({ error: "Not a conversation id." }), messageId: z.string().max(64) });
+const paramsSchema = z.object({ id: conversationIdSchema, messageId: z.string().max(64) });
 
 /** Delete a message and everything after it. */
 export const DELETE = route<{ params: Promise<{ id: string; messageId: string }> }>(async (_request, { params }) => {

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { assertSideOpen, openBattle, recordSideMessage } from "@/lib/arena/queries";
 import { requireUser } from "@/lib/auth/session";
-import type { ChatStreamEvent } from "@/lib/chat/schema";
+import { type ChatStreamEvent, conversationIdSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
-import { parseWith, route } from "@/lib/http";
+import { parseWith, recordIdSchema, route } from "@/lib/http";
 
 type Context = { params: Promise<{ id: string; battleId: string; side: string }> };
 
@@ -22,8 +22,8 @@ async function* blind(events: AsyncGenerator<ChatStreamEvent>): AsyncGenerator<C
 /** Stream one side's answer (again, after a failure) as Server-Sent Events. */
 export const POST = route<Context>(async (request, { params }) => {
   const raw = await params;
-  const id = parseWith(z.uuid({ error: "Not a conversation id." }), raw.id);
-  const battleId = parseWith(z.string().min(1).max(64), raw.battleId);
+  const id = parseWith(conversationIdSchema, raw.id);
+  const battleId = parseWith(recordIdSchema, raw.battleId);
   const side = parseWith(z.enum(["A", "B"], { error: "The side is A or B." }), raw.side);
   const user = await requireUser();
   const battle = await openBattle(user, id, battleId);
