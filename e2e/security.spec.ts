@@ -451,6 +451,49 @@ test.describe("rate limits", () => {
     await expect(chat.messages().nth(3)).toContainText(text);
   });
 
+  test("sign-in: a stranger filling an account's failure ceiling cannot lock the owner out of their browser", async ({
+    browser,
+    page,
+  }) => {
+    const user = await freshUser("Owner");
+    const auth = new AuthPage(page);
+    await auth.signInAs(user);
+    await auth.signOut();
+    await fillBucket(`login-account:${user.email}`, 900);
+
+    const stranger = await browser.newContext();
+    try {
+      const strangerAuth = new AuthPage(await stranger.newPage());
+      await strangerAuth.gotoLogin();
+      await strangerAuth.signIn(user.email, user.password);
+      await expect(strangerAuth.formError()).toContainText("Too many failed sign-ins");
+    } finally {
+      await stranger.close();
+    }
+    // The owner's browser signed in before: the ceiling does not hold it, the right password does.
+    await auth.signInAs(user);
+  });
+
+  test("sign-in: bounded body, and a bad callbackUrl in the cookie is a 400 like one in the query", async ({
+    request,
+  }) => {
+    const refused = await rawPost("/api/auth/callback/credentials", {
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      chunkedBytes: 2 * MB,
+    });
+    expectRawError(refused, 413, "payload_too_large:body");
+    for (const name of ["authjs.callback-url", "__Secure-authjs.callback-url"]) {
+      await expectError(
+        await request.get("/api/auth/session", { headers: { cookie: `${name}=javascript:alert(1)` } }),
+        400,
+        "bad_request:callback_url",
+      );
+    }
+    // The value as Auth.js itself writes it passes.
+    const own = `authjs.callback-url=${encodeURIComponent(`${APP}/chats`)}`;
+    expect((await request.get("/api/auth/session", { headers: { cookie: own } })).status()).toBe(200);
+  });
+
   test("sign-up: 20 accounts an hour per address, then a clear refusal", async ({ page }) => {
     // An address of this test alone: the app takes the last X-Forwarded-For entry.
     const octet = () => Math.floor(Math.random() * 254) + 1;

@@ -63,6 +63,17 @@ describe("environment validation", () => {
     ]);
   });
 
+  it("checks the proxy hops in front of the nearest proxy: a whole number, unset by default", () => {
+    expect(parseAppEnv({ AUTH_SECRET: secret }).TRUSTED_PROXY_HOPS).toBeUndefined();
+    expect(parseAppEnv({ AUTH_SECRET: secret, TRUSTED_PROXY_HOPS: "1" }).TRUSTED_PROXY_HOPS).toBe(1);
+    expect(problems(() => parseAppEnv({ AUTH_SECRET: secret, TRUSTED_PROXY_HOPS: "two" }))).toEqual([
+      expect.stringMatching(/^TRUSTED_PROXY_HOPS: must be a whole number/),
+    ]);
+    expect(problems(() => parseAppEnv({ AUTH_SECRET: secret, TRUSTED_PROXY_HOPS: "-1" }))).toEqual([
+      expect.stringMatching(/^TRUSTED_PROXY_HOPS: /),
+    ]);
+  });
+
   it("strips a trailing slash from the model URL", () => {
     expect(parseBaseEnv({ LLM_BASE_URL: "http://127.0.0.1:8000/v1/" }).LLM_BASE_URL).toBe("http://127.0.0.1:8000/v1");
   });

@@ -45,6 +45,13 @@ const appSchema = baseSchema.extend({
   AUTH_URL: optional(
     z.url({ protocol: /^https?$/, error: "must be the site's public address, such as https://troupe.example.org" }),
   ),
+  TRUSTED_PROXY_HOPS: optional(
+    z.coerce
+      .number({ error: "must be a whole number: the proxies in front of the nearest one (0 for one or none)" })
+      .int()
+      .min(0)
+      .max(16),
+  ),
   AUTH_SECRET: z
     .string({ error: "is required (npm start writes one into .env; or run `openssl rand -base64 33`)" })
     .min(32, { error: "must be at least 32 characters (generate one with `openssl rand -base64 33`)" }),

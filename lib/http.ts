@@ -93,7 +93,11 @@ export function limitedBody(request: Request, maxBytes: number, tooLarge: () => 
 }
 
 /** The whole body, at most `maxBytes` of it. */
-export async function readBodyBytes(request: Request, maxBytes: number, tooLarge: () => AppError): Promise<Uint8Array> {
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => AppError,
+): Promise<Uint8Array<ArrayBuffer>> {
   let exceeded: AppError | null = null;
   const body = limitedBody(request, maxBytes, () => (exceeded = tooLarge()));
   try {

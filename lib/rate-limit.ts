@@ -13,6 +13,8 @@ export const RATE_LIMITS = {
   signUp: { limit: 20, windowSeconds: 60 * 60 },
   /** Card import requests per user (each up to IMPORT_LIMITS.filesPerRequest files). */
   imports: { limit: 50, windowSeconds: 60 * 60 },
+  /** "Generate from persona" per user: each is up to two long structured model calls. */
+  personaProfiles: { limit: 20, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
 function stateOf(row: { count: number; windowEnds: Date } | null, rule: RateLimitRule, now: Date): RateLimitState {
@@ -45,6 +47,13 @@ export async function hitRateLimit(key: string, rule: RateLimitRule): Promise<Ra
   // The hit itself is allowed when it is within the limit.
   const state = stateOf(row ? { ...row, count: row.count - 1 } : null, rule, new Date());
   return { ...state, remaining: Math.max(0, state.remaining - 1) };
+}
+
+/** Give one hit back, for an attempt counted up front that turned out not to be one (a sign-in that succeeded). */
+export async function refundRateLimit(key: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "RateLimitBucket" SET "count" = "count" - 1
+    WHERE "key" = ${key} AND "count" > 0 AND "windowEnds" > now()`;
 }
 
 export async function clearRateLimit(key: string): Promise<void> {

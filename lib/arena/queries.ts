@@ -6,6 +6,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "@/lib/auth/permissions";
 import { getOwnConversation, messageFields, startConversation, toViews } from "@/lib/chat/queries";
+import { assertChatTurnLeft } from "@/lib/chat/rate-limit";
 import { selectedPath } from "@/lib/chat/tree";
 import { requestSampleChecks } from "@/lib/curation/checks";
 import { db } from "@/lib/db";
@@ -56,13 +57,18 @@ async function ownArena(actor: Actor, conversationId: string, access: "read" | "
   return conversation;
 }
 
-/** Store the user's message and draw two different arena models for it, in random order. */
+/**
+ * Store the user's message and draw two different arena models for it, in random order. Each side
+ * counts one reply toward the chat rate limit as it streams (retries too); a user with none left
+ * is refused here, before the message is stored.
+ */
 export async function createBattle(
   actor: Actor,
   conversationId: string,
   input: { content: string; clientRequestId: string },
 ) {
   const conversation = await ownArena(actor, conversationId);
+  await assertChatTurnLeft(actor.id);
   const versions = await arenaVersions();
   if (versions.length < 2) throw new AppError("conflict:arena_closed", "The arena needs at least two models.");
   const first = randomInt(versions.length);

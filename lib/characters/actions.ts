@@ -5,8 +5,7 @@ import { revalidatePath } from "next/cache";
 import { type ActionResult, runAction } from "@/lib/actions";
 import { requireUser } from "@/lib/auth/session";
 import { parseWith } from "@/lib/http";
-import { getDefaultChatModel } from "@/lib/llm/provider";
-import { type PersonaResult, personaSchema, profileFromPersona } from "./persona";
+import { generateProfileForUser, type PersonaResult, personaSchema } from "./persona";
 import { createCharacter, forkCharacter, saveCharacterVersion, setVisibility, softDeleteCharacter } from "./queries";
 import { characterIdSchema, type SaveCharacterInput, saveCharacterSchema } from "./schema";
 
@@ -68,8 +67,7 @@ export async function forkCharacterAction(id: string): Promise<ActionResult<{ id
 export async function generateFromPersonaAction(persona: string): Promise<ActionResult<PersonaResult>> {
   return runAction(async () => {
     const text = parseWith(personaSchema, persona);
-    await requireUser();
-    const { model, modelId } = await getDefaultChatModel();
-    return profileFromPersona(model, modelId, text, { abortSignal: AbortSignal.timeout(120_000) });
+    const user = await requireUser();
+    return generateProfileForUser(user.id, text);
   });
 }

@@ -1,9 +1,11 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "@/e2e/vllm-sim/server";
+import { db } from "@/lib/db";
 import { endpointFromBaseUrl } from "@/lib/llm/endpoint";
 import { languageModelFor } from "@/lib/llm/provider";
-import { PERSONA_TEMPLATE, profileFromPersona } from "./persona";
+import { assertTestDatabase } from "@/lib/testing/db";
+import { generateProfileForUser, PERSONA_TEMPLATE, profileFromPersona } from "./persona";
 import { profileSchema } from "./schema";
 
 let sim: Simulator;
@@ -82,5 +84,26 @@ describe("persona → profile", () => {
     await expect(profileFromPersona(dead, MODEL, "a persona for a dead server")).rejects.toMatchObject({
       code: "upstream_unavailable:model",
     });
+  });
+
+  it("counts profiles per user and hour before the model is asked", async () => {
+    assertTestDatabase();
+    process.env.LLM_BASE_URL = `${sim.url}/v1`;
+    process.env.LLM_MODEL = MODEL;
+    try {
+      const userId = `persona-limit-${Math.random()}`;
+      await generateProfileForUser(userId, "a ferry pilot who hums sea shanties");
+      expect(await db.rateLimitBucket.findUnique({ where: { key: `persona:${userId}` } })).toMatchObject({ count: 1 });
+      await db.rateLimitBucket.update({ where: { key: `persona:${userId}` }, data: { count: 20 } });
+      sim.clearRequests();
+      await expect(generateProfileForUser(userId, "a ferry pilot, again")).rejects.toMatchObject({
+        status: 429,
+        code: "rate_limited:persona",
+      });
+      expect(sim.requests).toHaveLength(0);
+    } finally {
+      delete process.env.LLM_BASE_URL;
+      delete process.env.LLM_MODEL;
+    }
   });
 });

@@ -2,7 +2,10 @@
 // is versioned and stored with what it produces; the synthesis pipeline reuses it.
 import type { LanguageModel } from "ai";
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { getDefaultChatModel } from "@/lib/llm/provider";
 import { generateStructured } from "@/lib/llm/structured";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { emptyProfile, type Profile } from "./schema";
 
 export const PERSONA_TEMPLATE = {
@@ -78,4 +81,22 @@ export async function profileFromPersona(
     modelId,
     attempts: result.attempts,
   };
+}
+
+/**
+ * "Generate from persona" for a signed-in user (the editor's button and the API): counted per user
+ * before the model is asked, in its own hourly bucket, since each is up to two long model calls.
+ */
+export async function generateProfileForUser(userId: string, persona: string): Promise<PersonaResult> {
+  const rule = RATE_LIMITS.personaProfiles;
+  const limit = await hitRateLimit(`persona:${userId}`, rule);
+  if (!limit.allowed) {
+    throw new AppError(
+      "rate_limited:persona",
+      `You can generate ${rule.limit} profiles an hour. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`,
+      { retryAfterSeconds: limit.retryAfterSeconds },
+    );
+  }
+  const { model, modelId } = await getDefaultChatModel();
+  return profileFromPersona(model, modelId, persona, { abortSignal: AbortSignal.timeout(120_000) });
 }

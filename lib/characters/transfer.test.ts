@@ -5,7 +5,7 @@ import { createUser } from "@/lib/users/queries";
 import { exportJson, toCardV2 } from "./cards";
 import { getCharacterForViewer } from "./queries";
 import { emptyProfile } from "./schema";
-import { exportCharacter, importCardFiles } from "./transfer";
+import { assertImportAllowed, exportCharacter, importCardFiles } from "./transfer";
 
 let user: { id: string; role: "USER" | "ADMIN" };
 let stranger: { id: string; role: "USER" | "ADMIN" };
@@ -91,6 +91,20 @@ describe("bulk import", () => {
     expect(await db.character.count({ where: { ownerId: importer.id } })).toBe(1);
     // Someone else still imports.
     expect(await importCardFiles(user, [card()])).toMatchObject([{ ok: true }]);
+  });
+
+  it("checks the limit before an upload is read, without counting the check", async () => {
+    const importer = await createUser({
+      email: `peek-${Date.now()}@unit.troupe`,
+      name: "Peek",
+      password: "pass-word-1",
+    });
+    await expect(assertImportAllowed(importer)).resolves.toBeUndefined();
+    expect(await db.rateLimitBucket.findUnique({ where: { key: `import:${importer.id}` } })).toBeNull();
+    await db.rateLimitBucket.create({
+      data: { key: `import:${importer.id}`, count: 50, windowEnds: new Date(Date.now() + 3_600_000) },
+    });
+    await expect(assertImportAllowed(importer)).rejects.toMatchObject({ status: 429, code: "rate_limited:import" });
   });
 
   it("refuses more than 50 files in one request", async () => {

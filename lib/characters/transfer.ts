@@ -3,7 +3,7 @@ import "server-only";
 // a bad file never stopping the rest.
 import type { Actor } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { hitRateLimit, peekRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { exportCharx, exportJson, exportPng, parseCardFile } from "./cards";
 import { createCharacter, getAvatarForViewer, getCharacterForViewer, saveCharacterVersion } from "./queries";
 import type { ExportFormat } from "./schema";
@@ -91,6 +91,24 @@ async function importOne(
   };
 }
 
+const importKey = (actor: Actor) => `import:${actor.id}`;
+
+function importRefusal(retryAfterSeconds: number): AppError {
+  return new AppError("rate_limited:import", "Too many imports in the last hour. Try again later.", {
+    retryAfterSeconds,
+  });
+}
+
+/**
+ * The import limit, checked without counting before an upload is read: a throttled user's request
+ * is refused before the server buffers up to IMPORT_LIMITS.requestBytes of it. `importCardFiles`
+ * counts the import.
+ */
+export async function assertImportAllowed(actor: Actor): Promise<void> {
+  const limit = await peekRateLimit(importKey(actor), RATE_LIMITS.imports);
+  if (!limit.allowed) throw importRefusal(limit.retryAfterSeconds);
+}
+
 /** Import each file on its own; one failure (even an unexpected one) never stops the rest. */
 export async function importCardFiles(
   actor: Actor,
@@ -101,12 +119,8 @@ export async function importCardFiles(
   if (files.length > IMPORT_LIMITS.filesPerRequest) {
     throw new AppError("payload_too_large:files", `Import at most ${IMPORT_LIMITS.filesPerRequest} files at a time.`);
   }
-  const limit = await hitRateLimit(`import:${actor.id}`, RATE_LIMITS.imports);
-  if (!limit.allowed) {
-    throw new AppError("rate_limited:import", "Too many imports in the last hour. Try again later.", {
-      retryAfterSeconds: limit.retryAfterSeconds,
-    });
-  }
+  const limit = await hitRateLimit(importKey(actor), RATE_LIMITS.imports);
+  if (!limit.allowed) throw importRefusal(limit.retryAfterSeconds);
   const outcomes: ImportOutcome[] = [];
   for (const file of files) {
     try {

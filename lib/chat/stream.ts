@@ -3,7 +3,8 @@ import "server-only";
 // the model through the AI SDK, and always leave a saved result — complete, stopped (partial
 // text kept) or failed (partial text and the reason kept). The web routes and the CLI consume
 // the events this generator yields. Everything before the model call is two parallel reads and
-// one write, because it all counts toward time-to-first-token.
+// one write, plus the rate limit's count made beside the first read, because it all counts toward
+// time-to-first-token.
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { recordTreePreferences } from "@/lib/feedback/record";
@@ -27,6 +28,7 @@ import {
   type TurnContext,
   toViews,
 } from "./queries";
+import { countChatTurn } from "./rate-limit";
 import type { ChatMessageView, ChatStreamEvent } from "./schema";
 import { selectedPath } from "./tree";
 
@@ -129,6 +131,8 @@ export type ReplyOptions = {
   modelVersionId?: string;
   /** Told the new reply's id once its row exists. */
   onReplyCreated?: (messageId: string) => Promise<void>;
+  /** False only for the operator's CLI: every other reply counts toward the user's chat rate limit. */
+  rateLimited?: boolean;
 };
 
 export async function* generateReply(
@@ -138,7 +142,11 @@ export async function* generateReply(
   signal: AbortSignal,
   options: ReplyOptions = {},
 ): AsyncGenerator<ChatStreamEvent> {
-  const context = await loadTurnContext(userId, conversationId);
+  // Counted beside the first read (not before it), so the limit adds no wait to the first token.
+  const [context] = await Promise.all([
+    loadTurnContext(userId, conversationId),
+    options.rateLimited === false ? undefined : countChatTurn(userId),
+  ]);
   const { conversation, profile, sampling, persona } = context;
   if (conversation.readOnly) {
     throw new AppError("forbidden:read_only", "This character was deleted; the chat is read-only.");

@@ -44,6 +44,7 @@ export function registerChatCommand(program: Command): void {
           conversation.id,
           { kind: "send", content, clientRequestId: crypto.randomUUID() },
           abort.signal,
+          { rateLimited: false },
         )) {
           if (event.type === "delta") {
             reply += event.text;

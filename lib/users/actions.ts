@@ -11,7 +11,7 @@ import { canChangeRole } from "@/lib/auth/permissions";
 import { requireRole, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { parseWith } from "@/lib/http";
-import { hitRateLimit, peekRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
+import { hitRateLimit, RATE_LIMITS } from "@/lib/rate-limit";
 import { changeRole, createUser, deleteUser, setTrainingConsent } from "./queries";
 import {
   changeRoleSchema,
@@ -67,13 +67,12 @@ export async function signUpAction(_previous: unknown, form: FormData): Promise<
       email: field(form, "email"),
       password: field(form, "password"),
     });
-    const key = `signup:${clientIp(await headers())}`;
-    const limit = await peekRateLimit(key, RATE_LIMITS.signUp);
+    // Counted before the account is made, in one statement, so sign-ups sent at once cannot all pass.
+    const limit = await hitRateLimit(`signup:${clientIp(await headers())}`, RATE_LIMITS.signUp);
     if (!limit.allowed) {
       throw new AppError("rate_limited:signup", "Too many accounts created from here recently. Try again later.");
     }
     await createUser(input);
-    await hitRateLimit(key, RATE_LIMITS.signUp);
     await signInOrExplain(input.email, input.password, safeReturnPath(field(form, "next")));
     return undefined;
   });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { characterIdSchema } from "@/lib/characters/schema";
-import { IMPORT_LIMITS, importCardFiles } from "@/lib/characters/transfer";
+import { assertImportAllowed, IMPORT_LIMITS, importCardFiles } from "@/lib/characters/transfer";
 import { AppError } from "@/lib/errors";
 import { json, parseWith, readFormBody, route } from "@/lib/http";
 
@@ -13,6 +13,7 @@ export const POST = route(async (request) => {
   if (!request.headers.get("content-type")?.includes("multipart/form-data")) {
     throw new AppError("bad_request:content_type", "Send the files as multipart/form-data in the `files` field.");
   }
+  await assertImportAllowed(user);
   const form = await readFormBody(
     request,
     IMPORT_LIMITS.requestBytes,

@@ -1,6 +1,5 @@
 import { createBattle } from "@/lib/arena/queries";
 import { requireUser } from "@/lib/auth/session";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { conversationIdSchema, sendMessageSchema } from "@/lib/chat/schema";
 import { json, parseJsonBody, parseWith, route } from "@/lib/http";
 
@@ -11,7 +10,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(conversationIdSchema, (await params).id);
   const body = await parseJsonBody(request, bodySchema, 64 * 1024);
   const user = await requireUser();
-  // A round is one message: its two sides stream once each (again only after a failure).
-  await countChatTurn(user.id);
   return json(await createBattle(user, id, body), { status: 201 });
 });

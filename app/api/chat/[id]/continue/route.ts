@@ -1,5 +1,4 @@
 import { requireSessionUserId } from "@/lib/auth/session";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { continueSchema, conversationIdSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -10,6 +9,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(conversationIdSchema, (await params).id);
   const body = await parseJsonBody(request, continueSchema);
   const userId = await requireSessionUserId();
-  await countChatTurn(userId);
   return chatEventResponse(request, (signal) => generateReply(userId, id, { kind: "continue", ...body }, signal));
 });

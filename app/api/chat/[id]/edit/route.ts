@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { requireUser } from "@/lib/auth/session";
 import { editAssistantMessage, getMessage, getOwnChat } from "@/lib/chat/queries";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { conversationIdSchema, editMessageSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -33,7 +32,6 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   }
   if (!body.clientRequestId)
     throw new AppError("bad_request:client_request_id", "clientRequestId is required to edit a user message.");
-  await countChatTurn(user.id);
   return chatEventResponse(request, (signal) =>
     generateReply(
       user.id,

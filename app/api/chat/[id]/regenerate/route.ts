@@ -1,5 +1,4 @@
 import { requireSessionUserId } from "@/lib/auth/session";
-import { countChatTurn } from "@/lib/chat/rate-limit";
 import { conversationIdSchema, regenerateSchema } from "@/lib/chat/schema";
 import { chatEventResponse } from "@/lib/chat/sse";
 import { generateReply } from "@/lib/chat/stream";
@@ -10,6 +9,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const id = parseWith(conversationIdSchema, (await params).id);
   const body = await parseJsonBody(request, regenerateSchema);
   const userId = await requireSessionUserId();
-  await countChatTurn(userId);
   return chatEventResponse(request, (signal) => generateReply(userId, id, { kind: "regenerate", ...body }, signal));
 });
