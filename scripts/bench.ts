@@ -1,9 +1,11 @@
 // `npm run bench [-- NAME…] [--compare FILE]`: runs the benchmarks on this machine and prints one
 // table (measure, figure, target, pass/fail); the results are also written to bench-results/ with
 // the commit they measured, and `--compare` puts an earlier results file's figures beside them.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
 import { curationBenchmark } from "@/e2e/bench/curation";
 import { firstLoadJsBenchmark } from "@/e2e/bench/first-load-js";
@@ -43,8 +45,39 @@ function earlierFigures(file: string): { commit: string; figures: Map<string, Ro
   };
 }
 
+/**
+ * Each benchmark runs in a process of its own: it gets a fresh database pool for its scratch
+ * database, and its memory figures are not another benchmark's leftovers.
+ */
+async function runInChild(bench: Benchmark): Promise<Row[]> {
+  const resultsFile = path.join(mkdtempSync(path.join(tmpdir(), "troupe-bench-")), "rows.json");
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, bench.name, resultsFile],
+      { stdio: "inherit" },
+    );
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code === 0 && existsSync(resultsFile)) return JSON.parse(readFileSync(resultsFile, "utf8")) as Row[];
+  return [{ benchmark: bench.name, measure: "ran to the end", figure: 0, unit: "", target: "exit 0", pass: false }];
+}
+
+const CHILD_FLAG = "--child";
+
+/** In the child: run one benchmark and hand its rows to the parent in a file. */
+async function runChild(name: string | undefined, resultsFile: string | undefined): Promise<number> {
+  const bench = BENCHMARKS.find((candidate) => candidate.name === name);
+  if (!bench || !resultsFile) return 2;
+  const rows: Row[] = (await bench.run()).map((measure) => ({ benchmark: bench.name, ...measure }));
+  writeFileSync(resultsFile, JSON.stringify(rows));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
+  if (args[0] === CHILD_FLAG) return runChild(args[1], args[2]);
   const compareAt = args.indexOf("--compare");
   const compareFile = compareAt >= 0 ? args[compareAt + 1] : undefined;
   if (compareAt >= 0 && !compareFile) {
@@ -64,7 +97,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   for (const bench of selected) {
     console.log(`running ${bench.name}: ${bench.description}…`);
-    for (const measure of await bench.run()) rows.push({ benchmark: bench.name, ...measure });
+    rows.push(...(await runInChild(bench)));
   }
   const figure = (row: Row | undefined) => (row ? `${row.figure} ${row.unit}`.trim() : "—");
   const table = [

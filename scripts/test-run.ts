@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { TEST_USERS } from "@/e2e/fixtures/users";
-import { copyDatabase, createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
+import { borrowEmbedded, copyDatabase, createScratchDatabase, dropDatabase } from "@/lib/db/embedded-server";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { projectRoot } from "@/lib/paths";
 
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
 
   // A fresh database for this run, on the embedded server (the tests never use DATABASE_URL's).
   delete process.env.DATABASE_URL;
-  await startEmbedded((message) => console.log(`[test] ${message}`));
+  const giveBackServer = await borrowEmbedded((message) => console.log(`[test] ${message}`));
   // The unit, browser and resilience suites each get their own copy, so rows one leaves behind
   // (endpoints, arena models, routing, jobs) never change what another sees.
   const scratch = await createScratchDatabase("troupe_test");
@@ -131,6 +131,7 @@ async function main(): Promise<number> {
     for (const database of databases) {
       await dropDatabase(database.name).catch((error) => console.error(`could not drop ${database.name}: ${error}`));
     }
+    await giveBackServer().catch((error) => console.error(`could not stop the embedded PostgreSQL: ${error}`));
   }
   console.log("\nsuite   passed  failed  skipped  seconds");
   for (const o of outcomes) {

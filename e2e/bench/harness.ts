@@ -1,6 +1,6 @@
 // Shared pieces of the benchmark scripts: a throwaway database, timing, and the result row
 // every benchmark returns so `npm run bench` can print one table.
-import { createScratchDatabase, dropDatabase, startEmbedded } from "@/lib/db/embedded-server";
+import { borrowEmbedded, createScratchDatabase, dropDatabase } from "@/lib/db/embedded-server";
 import { migrateDeploy } from "@/lib/db/migrate";
 
 export type Measure = { measure: string; figure: number; unit: string; target: string; pass: boolean };
@@ -56,7 +56,7 @@ export function pointModelAt(baseUrl: string, model: string): () => void {
 /** Run `body` against a fresh migrated database on the embedded server, then drop it. */
 export async function withScratchDatabase<T>(prefix: string, body: () => Promise<T>): Promise<T> {
   delete process.env.DATABASE_URL;
-  await startEmbedded();
+  const giveBackServer = await borrowEmbedded();
   const scratch = await createScratchDatabase(prefix);
   try {
     await migrateDeploy(scratch.url, true);
@@ -66,5 +66,6 @@ export async function withScratchDatabase<T>(prefix: string, body: () => Promise
     const { closeDatabase } = await import("@/lib/db");
     await closeDatabase();
     await dropDatabase(scratch.name);
+    await giveBackServer();
   }
 }

@@ -168,6 +168,16 @@ export async function stopEmbedded(log: Logger = () => {}): Promise<void> {
   log("Embedded PostgreSQL stopped.");
 }
 
+/**
+ * Start the embedded server for one run (the tests, a benchmark) and say how to leave things as
+ * they were: stopped again if this run started it, left alone if something else had.
+ */
+export async function borrowEmbedded(log: Logger = () => {}): Promise<() => Promise<void>> {
+  const wasRunning = (await embeddedStatus()).running;
+  await startEmbedded(log);
+  return wasRunning ? async () => {} : () => stopEmbedded(log);
+}
+
 /** Create a throwaway database on the embedded server (tests get a fresh one per run). */
 export async function createScratchDatabase(prefix: string): Promise<{ name: string; url: string }> {
   const name = `${prefix}_${Date.now().toString(36)}_${process.pid}`;
