@@ -64,7 +64,8 @@ export async function withScratchDatabase<T>(prefix: string, body: () => Promise
     return await body();
   } finally {
     const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
+    const { releaseQueue } = await import("@/lib/jobs/queue");
+    await Promise.all([closeDatabase(), releaseQueue()]);
     await dropDatabase(scratch.name);
     await giveBackServer();
   }
