@@ -6,23 +6,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chatStreamBenchmark } from "@/e2e/bench/chat-stream";
-import { curationBenchmark } from "@/e2e/bench/curation";
-import { firstLoadJsBenchmark } from "@/e2e/bench/first-load-js";
-import { galleryBenchmark } from "@/e2e/bench/gallery";
 import type { Benchmark, Measure } from "@/e2e/bench/harness";
-import { prefixStabilityBenchmark } from "@/e2e/bench/prefix-stability";
-import { synthesisBenchmark } from "@/e2e/bench/synthesis";
 import { projectRoot } from "@/lib/paths";
 
-const BENCHMARKS: Benchmark[] = [
-  galleryBenchmark,
-  prefixStabilityBenchmark,
-  chatStreamBenchmark,
-  synthesisBenchmark,
-  curationBenchmark,
-  firstLoadJsBenchmark,
-];
+/**
+ * Loaded on demand: a benchmark's process holds its own code only, so a memory figure is not
+ * raised by the other benchmarks' modules (the browser automation for first-load-js above all).
+ */
+const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  gallery: async () => (await import("@/e2e/bench/gallery")).galleryBenchmark,
+  "prefix-stability": async () => (await import("@/e2e/bench/prefix-stability")).prefixStabilityBenchmark,
+  "chat-stream": async () => (await import("@/e2e/bench/chat-stream")).chatStreamBenchmark,
+  synthesis: async () => (await import("@/e2e/bench/synthesis")).synthesisBenchmark,
+  curation: async () => (await import("@/e2e/bench/curation")).curationBenchmark,
+  "first-load-js": async () => (await import("@/e2e/bench/first-load-js")).firstLoadJsBenchmark,
+};
+const NAMES = Object.keys(BENCHMARKS);
 
 type Row = Measure & { benchmark: string };
 
@@ -49,27 +48,28 @@ function earlierFigures(file: string): { commit: string; figures: Map<string, Ro
  * Each benchmark runs in a process of its own: it gets a fresh database pool for its scratch
  * database, and its memory figures are not another benchmark's leftovers.
  */
-async function runInChild(bench: Benchmark): Promise<Row[]> {
+async function runInChild(name: string): Promise<Row[]> {
   const resultsFile = path.join(mkdtempSync(path.join(tmpdir(), "troupe-bench-")), "rows.json");
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, bench.name, resultsFile],
+      [...process.execArgv, fileURLToPath(import.meta.url), CHILD_FLAG, name, resultsFile],
       { stdio: "inherit" },
     );
     child.once("error", reject);
     child.once("exit", resolve);
   });
   if (code === 0 && existsSync(resultsFile)) return JSON.parse(readFileSync(resultsFile, "utf8")) as Row[];
-  return [{ benchmark: bench.name, measure: "ran to the end", figure: 0, unit: "", target: "exit 0", pass: false }];
+  return [{ benchmark: name, measure: "ran to the end", figure: 0, unit: "", target: "exit 0", pass: false }];
 }
 
 const CHILD_FLAG = "--child";
 
 /** In the child: run one benchmark and hand its rows to the parent in a file. */
 async function runChild(name: string | undefined, resultsFile: string | undefined): Promise<number> {
-  const bench = BENCHMARKS.find((candidate) => candidate.name === name);
-  if (!bench || !resultsFile) return 2;
+  const load = name ? BENCHMARKS[name] : undefined;
+  if (!load || !resultsFile) return 2;
+  const bench = await load();
   const rows: Row[] = (await bench.run()).map((measure) => ({ benchmark: bench.name, ...measure }));
   writeFileSync(resultsFile, JSON.stringify(rows));
   return 0;
@@ -86,18 +86,17 @@ async function main(): Promise<number> {
   }
   const earlier = compareFile ? earlierFigures(compareFile) : null;
   const names = compareAt >= 0 ? args.filter((_, index) => index !== compareAt && index !== compareAt + 1) : args;
-  const unknown = names.filter((name) => !BENCHMARKS.some((bench) => bench.name === name));
+  const unknown = names.filter((name) => !NAMES.includes(name));
   if (unknown.length > 0) {
-    console.error(
-      `Unknown benchmark(s): ${unknown.join(", ")}. Available: ${BENCHMARKS.map((b) => b.name).join(", ")}`,
-    );
+    console.error(`Unknown benchmark(s): ${unknown.join(", ")}. Available: ${NAMES.join(", ")}`);
     return 2;
   }
-  const selected = names.length > 0 ? BENCHMARKS.filter((bench) => names.includes(bench.name)) : BENCHMARKS;
+  const selected = names.length > 0 ? NAMES.filter((name) => names.includes(name)) : NAMES;
   const rows: Row[] = [];
-  for (const bench of selected) {
-    console.log(`running ${bench.name}: ${bench.description}…`);
-    rows.push(...(await runInChild(bench)));
+  for (const name of selected) {
+    const bench = await BENCHMARKS[name]?.();
+    console.log(`running ${name}: ${bench?.description}…`);
+    rows.push(...(await runInChild(name)));
   }
   const figure = (row: Row | undefined) => (row ? `${row.figure} ${row.unit}`.trim() : "—");
   const table = [
