@@ -73,7 +73,7 @@ test.describe("feedback", () => {
   });
 
   test("swiping and continuing, and editing a reply, each yield a preference pair", async ({ page, browser }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(90_000);
     await new AuthPage(page).signInAs(testUser("alice"));
     await setConsent(page, true);
     const chat = new ChatPage(page);
@@ -107,7 +107,8 @@ test.describe("feedback", () => {
       expect(swipe).toBeDefined();
       const edit = pairs.find((pair) => pair.chosen[0].content === edited);
       expect(edit?.rejected[0].content).not.toBe(edited);
-    }).toPass({ timeout: 10_000 });
+      // Each try signs an admin in and downloads the whole export: seconds apiece in a full run.
+    }).toPass({ timeout: 30_000 });
     const openai = await exportAs(browser, "openai-dpo");
     expect(openai).toContain(`"preferred_output":[{"role":"assistant","content":"${edited}"}]`);
   });
