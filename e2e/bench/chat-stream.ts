@@ -3,7 +3,14 @@
 // Troupe delivers at 500 concurrent streams compared with the simulator's own rate.
 
 import { buildIfStale } from "@/scripts/build-app";
-import { type Benchmark, type Measure, percentile, pointModelAt, withScratchDatabase } from "./harness";
+import {
+  type Benchmark,
+  createBenchCharacter,
+  type Measure,
+  percentile,
+  pointModelAt,
+  withScratchDatabase,
+} from "./harness";
 import { sessionCookie, startAppProcess, startSimulatorProcess } from "./servers";
 
 const SIM_PORT = 8031;
@@ -129,19 +136,10 @@ export const chatStreamBenchmark: Benchmark = {
   async run(): Promise<Measure[]> {
     buildIfStale((message) => console.log(`  ${message}`));
     return withScratchDatabase("troupe_bench", async () => {
-      const { createUser } = await import("@/lib/users/queries");
-      const { createCharacter } = await import("@/lib/characters/queries");
-      const { emptyProfile } = await import("@/lib/characters/schema");
       const { startConversation } = await import("@/lib/chat/queries");
-      const user = await createUser({ email: "bench@troupe.local", name: "Bench", password: "bench-password" });
-      const character = await createCharacter({
-        ownerId: user.id,
-        profile: {
-          ...emptyProfile("Bench Bea"),
-          description: "A patient character for load tests.",
-          greeting: "Hello.",
-        },
-        tags: [],
+      const { user, character } = await createBenchCharacter({
+        description: "A patient character for load tests.",
+        greeting: "Hello.",
       });
       const conversations = async (count: number, replyTokens: number) => {
         const ids: string[] = [];

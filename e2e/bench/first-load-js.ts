@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 import { projectRoot } from "@/lib/paths";
 import { buildIfStale } from "@/scripts/build-app";
-import { type Benchmark, type Measure, pointModelAt, withScratchDatabase } from "./harness";
+import { type Benchmark, createBenchCharacter, type Measure, pointModelAt, withScratchDatabase } from "./harness";
 import { sessionCookie, startAppProcess, startSimulatorProcess } from "./servers";
 
 const CHAT_ROUTE = "/(app)/chat/[conversationId]/page";
@@ -49,16 +49,8 @@ function gzipKb(nextDir: string, chunks: string[]): number {
 /** Open a chat with a few replies in chromium; the `/_next/static/` scripts it fetched. */
 async function scriptsLoadedByBrowser(): Promise<string[]> {
   return withScratchDatabase("troupe_bench", async () => {
-    const { createUser } = await import("@/lib/users/queries");
-    const { createCharacter } = await import("@/lib/characters/queries");
-    const { emptyProfile } = await import("@/lib/characters/schema");
     const { startConversation } = await import("@/lib/chat/queries");
-    const user = await createUser({ email: "bench@troupe.local", name: "Bench", password: "bench-password" });
-    const character = await createCharacter({
-      ownerId: user.id,
-      profile: { ...emptyProfile("Bench Bea"), greeting: "*Bea looks up.* **Hello**, {{user}}." },
-      tags: [],
-    });
+    const { user, character } = await createBenchCharacter({ greeting: "*Bea looks up.* **Hello**, {{user}}." });
     const sim = await startSimulatorProcess(SIM_PORT, ["--model", MODEL, "--ttft-ms", "5", "--itl-ms", "1"]);
     const app = await startAppProcess(APP_PORT, {
       DATABASE_URL: process.env.DATABASE_URL ?? "",

@@ -70,3 +70,17 @@ export async function withScratchDatabase<T>(prefix: string, body: () => Promise
     await giveBackServer();
   }
 }
+
+/** A user and a character named Bench Bea for a benchmark's chats, in the scratch database. */
+export async function createBenchCharacter(profile: { description?: string; greeting: string }) {
+  const { createUser } = await import("@/lib/users/queries");
+  const { createCharacter } = await import("@/lib/characters/queries");
+  const { emptyProfile } = await import("@/lib/characters/schema");
+  const user = await createUser({ email: "bench@troupe.local", name: "Bench", password: "bench-password" });
+  const character = await createCharacter({
+    ownerId: user.id,
+    profile: { ...emptyProfile("Bench Bea"), ...profile },
+    tags: [],
+  });
+  return { user, character };
+}

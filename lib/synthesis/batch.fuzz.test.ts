@@ -24,6 +24,7 @@ import {
   streamOf,
   tooLongLine,
 } from "@/lib/testing/fuzz";
+import { pipelineProfile } from "@/lib/testing/profiles";
 import { createUser } from "@/lib/users/queries";
 import { importBatch } from "./batch";
 import { DEFAULT_MAX_LINE_BYTES } from "./inputs";
@@ -58,23 +59,6 @@ beforeAll(async () => {
   jobId = job.id;
 }, 120_000);
 
-const profile = (name: string) => ({
-  name,
-  age: "40",
-  gender: "woman",
-  species: "human",
-  birthplace: "Tromsø",
-  occupation: "glacier guide",
-  appearance: "Weathered hands.",
-  background: "Grew up by the fjord.",
-  personality: "Patient, blunt.",
-  speakingStyle: "Short sentences.",
-  description: "A guide who reads ice.",
-  scenario: "At the trailhead.",
-  greeting: "*checks the sky* Ready?",
-  tags: ["outdoors"],
-});
-
 const answer = (content: string | null, status = 200) => ({
   status_code: status,
   request_id: "q",
@@ -102,7 +86,7 @@ const resultLine = (value: unknown, outcome: Planned["outcome"], key?: string): 
 const done = fc.constant((): Planned => {
   const key = fresh();
   return resultLine(
-    { id: "r", custom_id: key, response: answer(JSON.stringify(profile(`Fuzz ${key}`))), error: null },
+    { id: "r", custom_id: key, response: answer(JSON.stringify(pipelineProfile(`Fuzz ${key}`))), error: null },
     "done",
     key,
   );
@@ -132,7 +116,7 @@ const skipped = fc.nat().map(
     () => {
       const key = processed[pick % Math.max(processed.length, 1)];
       if (key === undefined) return resultLine({ custom_id: `nope:${pick}` }, "unknown");
-      return resultLine({ custom_id: key, response: answer(JSON.stringify(profile("Again"))) }, "skipped", key);
+      return resultLine({ custom_id: key, response: answer(JSON.stringify(pipelineProfile("Again"))) }, "skipped", key);
     },
 );
 
@@ -171,7 +155,7 @@ const invalid = fc
   );
 
 const either = mutated(
-  { id: "r", custom_id: "KEY", response: answer(JSON.stringify(profile("Mutant"))), error: null },
+  { id: "r", custom_id: "KEY", response: answer(JSON.stringify(pipelineProfile("Mutant"))), error: null },
   ["id", "custom_id", "response", "status_code", "body", "choices", "message", "content", "usage", "error", "model"],
 ).map(
   (value): Plan =>

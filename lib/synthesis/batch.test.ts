@@ -2,28 +2,12 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { assertTestDatabase } from "@/lib/testing/db";
+import { pipelineProfile } from "@/lib/testing/profiles";
 import { createUser } from "@/lib/users/queries";
 import { exportBatch, importBatch, shardOf } from "./batch";
 import { createJob } from "./jobs";
 
 assertTestDatabase();
-
-const profile = (name: string) => ({
-  name,
-  age: "40",
-  gender: "woman",
-  species: "human",
-  birthplace: "Tromsø",
-  occupation: "glacier guide",
-  appearance: "Weathered hands.",
-  background: "Grew up by the fjord.",
-  personality: "Patient, blunt.",
-  speakingStyle: "Short sentences.",
-  description: "A guide who reads ice.",
-  scenario: "At the trailhead.",
-  greeting: "*checks the sky* Ready?",
-  tags: ["outdoors"],
-});
 
 const linesOf = (rows: unknown[]) => Readable.from(rows.map((row) => `${JSON.stringify(row)}\n`));
 
@@ -69,7 +53,7 @@ describe("batch files", () => {
           request_id: "q0",
           body: {
             model: "troupe-sim/base-7b",
-            choices: [{ message: { content: JSON.stringify(profile("Ingrid Vass")) } }],
+            choices: [{ message: { content: JSON.stringify(pipelineProfile("Ingrid Vass")) } }],
             usage: { prompt_tokens: 100, completion_tokens: 50 },
           },
         },
@@ -147,7 +131,7 @@ describe("batch files", () => {
     });
     const answer = (usage: unknown) => ({
       status_code: 200,
-      body: { choices: [{ message: { content: JSON.stringify(profile("Ingrid Vass")) } }], usage },
+      body: { choices: [{ message: { content: JSON.stringify(pipelineProfile("Ingrid Vass")) } }], usage },
     });
     const text = [
       JSON.stringify({ custom_id: "profiles:\ud800", response: null }),
